@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/config.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace rampart::app {
+namespace {
+
+[[noreturn]] void fail(const std::string& source, const toml::source_region& where, const std::string& what) {
+  throw ConfigError(fmt::format("{}:{}: {}", source, where.begin.line, what));
+}
+
+// Reads tables strictly: each key must be consumed, so typos surface as errors.
+class Reader {
+ public:
+  Reader(const toml::table& table, std::string source, std::string path)
+      : table_(table), source_(std::move(source)), path_(std::move(path)) {}
+
+  ~Reader() = default;
+
+  void checkNoUnknownKeys() const {
+    for (const auto& [key, node] : table_) {
+      if (!seen_.count(std::string(key.str()))) {
+        fail(source_, key.source(), fmt::format("unknown key '{}{}'", path_.empty() ? "" : path_ + ".", key.str()));
+      }
+    }
+  }
+
+  template <typename T>
+  bool number(std::string_view key, T& out, double min, double max) {
+    const toml::node* n = take(key);
+    if (n == nullptr) return false;
+    double v = 0;
+    if (const auto i = n->value_exact<int64_t>()) {
+      v = static_cast<double>(*i);
+    } else if (const auto d = n->value_exact<double>(); d && std::is_floating_point_v<T>) {
+      v = *d;
+    } else {
+      fail(source_, n->source(), fmt::format("'{}' must be a {}", qualified(key), std::is_floating_point_v<T> ? "number" : "whole number"));
+    }
+    if (v < min || v > max) fail(source_, n->source(), fmt::format("'{}' must be between {} and {}", qualified(key), min, max));
+    out = static_cast<T>(v);
+    return true;
+  }
+
+  bool string(std::string_view key, std::string& out) {
+    const toml::node* n = take(key);
+    if (n == nullptr) return false;
+    const auto s = n->value_exact<std::string>();
+    if (!s) fail(source_, n->source(), fmt::format("'{}' must be a string", qualified(key)));
+    out = *s;
+    return true;
+  }
+
+  const toml::table* subtable(std::string_view key) {
+    const toml::node* n = take(key);
+    if (n == nullptr) return nullptr;
+    if (!n->is_table()) fail(source_, n->source(), fmt::format("'{}' must be a table", qualified(key)));
+    return n->as_table();
+  }
+
+  const toml::array* array(std::string_view key) {
+    const toml::node* n = take(key);
+    if (n == nullptr) return nullptr;
+    if (!n->is_array()) fail(source_, n->source(), fmt::format("'{}' must be an array", qualified(key)));
+    return n->as_array();
+  }
+
+  [[nodiscard]] std::string qualified(std::string_view key) const {
+    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+  }
+  [[nodiscard]] const std::string& source() const { return source_; }
+  [[nodiscard]] const toml::table& table() const { return table_; }
+
+ private:
+  const toml::node* take(std::string_view key) {
+    seen_.insert(std::string(key));
+    return table_.get(key);
+  }
+
+  const toml::table& table_;
+  std::string source_;
+  std::string path_;
+  std::set<std::string> seen_;
+};
+
+constexpr double kMaxRate = 1e15;
+
+void readThresholds(Reader& r, detect::Thresholds& t) {
+  r.number("pps", t.pps, 0, kMaxRate);
+  r.number("bps", t.bps, 0, kMaxRate);
+  if (const toml::table* vectors = r.subtable("vectors")) {
+    Reader vr(*vectors, r.source(), r.qualified("vectors"));
+    for (const auto& [key, node] : *vectors) {
+      const auto vec = detect::vectorFromString(key.str());
+      if (!vec || *vec == detect::AttackVector::kCarpetBombing || *vec == detect::AttackVector::kUnclassified) {
+        fail(r.source(), key.source(), fmt::format("unknown attack vector '{}' (see docs/configuration.md)", key.str()));
+      }
+      uint64_t pps = 0;
+      vr.number(key.str(), pps, 0, kMaxRate);
+      t.setVectorPps(*vec, pps);
+    }
+  }
+}
+
+void readGroup(Reader& r, detect::HostGroup& g) {
+  readThresholds(r, g.host);
+  r.number("fingerprint_min_share", g.fingerprint_min_share, 0.5, 1.0);
+  if (const toml::table* prefix = r.subtable("prefix")) {
+    Reader pr(*prefix, r.source(), r.qualified("prefix"));
+    readThresholds(pr, g.prefix);
+    pr.number("carpet_min_hosts", g.carpet_min_hosts, 2, 1e9);
+    pr.number("carpet_max_host_share", g.carpet_max_host_share, 0.01, 1.0);
+    pr.checkNoUnknownKeys();
+  }
+}
+
+}  // namespace
+
+Config parseConfig(std::string_view text, const std::string& source) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    throw ConfigError(fmt::format("{}:{}: {}", source, e.source().begin.line, e.description()));
+  }
+  Config cfg;
+  Reader top(root, source, "");
+
+  if (const toml::table* t = top.subtable("detection")) {
+    Reader r(*t, source, "detection");
+    double hold = 5;
+    if (r.number("hold_down_seconds", hold, 0, 86400)) cfg.analyzer.detector.hold_down_ns = static_cast<uint64_t>(hold * 1e9);
+    r.number("hysteresis", cfg.analyzer.detector.hysteresis, 0.05, 1.0);
+    r.number("top_n", cfg.analyzer.detector.top_n, 1, 1000);
+    uint64_t window_ms = 1000;
+    if (r.number("window_ms", window_ms, 100, 60000)) cfg.analyzer.window_ns = window_ms * 1'000'000;
+    r.checkNoUnknownKeys();
+  }
+  if (const toml::table* t = top.subtable("traffic")) {
+    Reader r(*t, source, "traffic");
+    auto& tc = cfg.analyzer.traffic;
+    r.number("max_hosts", tc.max_hosts, 1, 1 << 24);
+    r.number("max_prefixes", tc.max_prefixes, 1, 1 << 22);
+    r.number("max_deep", tc.max_deep, 0, 1 << 20);
+    r.number("sample_size", tc.sample_capacity, 16, 1 << 20);
+    r.number("aggregate_v4", tc.aggregate_v4, 8, 32);
+    r.number("aggregate_v6", tc.aggregate_v6, 16, 128);
+    r.checkNoUnknownKeys();
+  }
+  if (const toml::table* t = top.subtable("geoip")) {
+    Reader r(*t, source, "geoip");
+    r.string("country", cfg.geo.country_db);
+    r.string("asn", cfg.geo.asn_db);
+    r.checkNoUnknownKeys();
+  }
+  detect::HostGroup defaults;
+  if (const toml::table* t = top.subtable("defaults")) {
+    Reader r(*t, source, "defaults");
+    readGroup(r, defaults);
+    r.checkNoUnknownKeys();
+  }
+  auto& groups = cfg.analyzer.detector.groups;
+  groups.assign(1, defaults);  // group 0: the defaults, used when no group is configured
+  if (const toml::array* list = top.array("group")) {
+    groups.clear();
+    std::set<std::string> names;
+    for (const toml::node& node : *list) {
+      if (!node.is_table()) fail(source, node.source(), "each [[group]] must be a table");
+      Reader r(*node.as_table(), source, "group");
+      detect::HostGroup g = defaults;
+      if (!r.string("name", g.name)) fail(source, node.source(), "[[group]] needs a name");
+      if (!names.insert(g.name).second) fail(source, node.source(), fmt::format("group '{}' is defined twice", g.name));
+      const toml::array* nets = r.array("networks");
+      if (nets == nullptr || nets->empty()) fail(source, node.source(), fmt::format("group '{}' needs networks", g.name));
+      const auto index = static_cast<uint32_t>(groups.size());
+      for (const toml::node& n : *nets) {
+        const auto net = n.value_exact<std::string>();
+        const auto prefix = net ? core::Prefix::parse(*net) : std::nullopt;
+        if (!prefix) {
+          fail(source, n.source(), fmt::format("'{}' is not a network such as 192.0.2.0/24 or 2001:db8::/48",
+                                               net ? *net : std::string("(not a string)")));
+        }
+        if (!cfg.analyzer.networks.add(*prefix, index)) {
+          fail(source, n.source(), fmt::format("network {} is listed twice", prefix->toString()));
+        }
+      }
+      readGroup(r, g);
+      r.checkNoUnknownKeys();
+      groups.push_back(std::move(g));
+    }
+  }
+  top.checkNoUnknownKeys();
+  return cfg;
+}
+
+Config loadConfig(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(fmt::format("{}: cannot open the configuration file", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return parseConfig(text.str(), path);
+}
+
+}  // namespace rampart::app

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "detect/detector.h"
+
+#include <algorithm>
+
+#include "detect/attack_profile.h"
+#include "detect/window_verdict.h"
+
+namespace rampart::detect {
+namespace {
+
+// Deep stats start at this fraction of a group's lowest limit: by the time the limit is crossed
+// the sample already holds the attack.
+constexpr uint64_t kTriggerDivisor = 4;
+
+uint64_t triggerOf(uint64_t limit, uint64_t fallback) {
+  return limit == 0 ? fallback : std::max<uint64_t>(limit / kTriggerDivisor, 1);
+}
+
+void addVectors(Attack& a, const WindowVerdict& v, double seconds) {
+  for (std::size_t i = 0; i < kAttackVectorCount; ++i) {
+    if (!v.vectors.test(i)) continue;
+    const auto vec = static_cast<AttackVector>(i);
+    auto it = std::find_if(a.vectors.begin(), a.vectors.end(), [&](const VectorStats& s) { return s.vector == vec; });
+    if (it == a.vectors.end()) it = a.vectors.insert(a.vectors.end(), VectorStats{vec});
+    it->packets += v.packets[i];
+    it->bytes += v.bytes[i];
+    it->peak_pps = std::max(it->peak_pps, static_cast<uint64_t>(static_cast<double>(v.packets[i]) / seconds));
+  }
+  std::stable_sort(a.vectors.begin(), a.vectors.end(),
+                   [](const VectorStats& x, const VectorStats& y) { return x.packets > y.packets; });
+  a.attack_packets = 0;
+  for (const auto& s : a.vectors) {
+    if (s.vector != AttackVector::kCarpetBombing) a.attack_packets += s.packets;
+  }
+}
+
+}  // namespace
+
+Detector::Detector(DetectorConfig config) : config_(std::move(config)) {
+  if (config_.groups.empty()) config_.groups.emplace_back();
+}
+
+const HostGroup& Detector::groupOf(uint32_t index) const noexcept {
+  return config_.groups[index < config_.groups.size() ? index : 0];
+}
+
+std::vector<traffic::GroupTrigger> Detector::triggers() const {
+  std::vector<traffic::GroupTrigger> out;
+  for (const HostGroup& g : config_.groups) {
+    traffic::GroupTrigger t;
+    t.host_packets = triggerOf(g.host.lowestPps(), UINT64_MAX);
+    t.host_bytes = triggerOf(g.host.bps / 8, UINT64_MAX);
+    t.prefix_packets = triggerOf(g.prefix.lowestPps(), UINT64_MAX);
+    t.prefix_bytes = triggerOf(g.prefix.bps / 8, UINT64_MAX);
+    out.push_back(t);
+  }
+  return out;
+}
+
+std::vector<AttackEvent> Detector::onWindow(traffic::TrafficCounters& counters, uint64_t window_start_ns,
+                                            uint64_t window_ns) {
+  std::vector<AttackEvent> events;
+  counters.forEachTarget([&](const traffic::TargetSlot& t) { observe(t, window_start_ns, window_ns, events); });
+  end(counters, events, false, window_start_ns + window_ns);
+  return events;
+}
+
+void Detector::observe(const traffic::TargetSlot& target, uint64_t window_start_ns, uint64_t window_ns,
+                       std::vector<AttackEvent>& events) {
+  const HostGroup& group = groupOf(target.group);
+  const double seconds = static_cast<double>(window_ns) / 1e9;
+  WindowVerdict v = judgeWindow(target, group, seconds, config_.hysteresis);
+  auto it = active_.find(target.key);
+  if (!v.over && !(v.sustained && it != active_.end())) return;
+
+  // UDP from one unlisted source port across many sources is reflection, not a plain flood.
+  const auto udp = static_cast<std::size_t>(AttackVector::kUdpFlood);
+  if (v.vectors.test(udp) && target.deep != nullptr && singleReflectorPort(*target.deep) != 0) {
+    const auto other = static_cast<std::size_t>(AttackVector::kOtherReflection);
+    v.vectors.reset(udp).set(other);
+    v.packets[other] = v.packets[udp];
+    v.bytes[other] = v.bytes[udp];
+  }
+
+  const bool started = it == active_.end();
+  if (started) {
+    Tracked t;
+    t.attack.id = next_id_++;
+    t.attack.target = target.key;
+    t.attack.group = group.name;
+    t.attack.start_ns = window_start_ns;
+    it = active_.emplace(target.key, std::move(t)).first;
+  }
+  Attack& a = it->second.attack;
+  const std::size_t vectors_before = a.vectors.size();
+  a.end_ns = window_start_ns + window_ns;
+  ++a.windows;
+  a.packets += target.counts.packets;
+  a.bytes += target.counts.bytes;
+  a.peak_pps = std::max(a.peak_pps, static_cast<uint64_t>(static_cast<double>(target.counts.packets) / seconds));
+  a.peak_bps = std::max(a.peak_bps, static_cast<uint64_t>(static_cast<double>(target.counts.bytes) * 8 / seconds));
+  a.peak_hosts = std::max(a.peak_hosts, target.hosts);
+  if (v.over) addVectors(a, v, seconds);
+  if (target.deep != nullptr) profileAttack(a, *target.deep, group.fingerprint_min_share, config_.top_n);
+
+  if (started) {
+    events.push_back({AttackEvent::Kind::kStarted, a});
+    it->second.reported_peak_pps = a.peak_pps;
+  } else if (a.vectors.size() != vectors_before ||
+             static_cast<double>(a.peak_pps) >= config_.update_peak_step * static_cast<double>(it->second.reported_peak_pps)) {
+    events.push_back({AttackEvent::Kind::kUpdated, a});
+    it->second.reported_peak_pps = a.peak_pps;
+  }
+}
+
+std::vector<AttackEvent> Detector::expire(traffic::TrafficCounters& counters, uint64_t now_ns) {
+  std::vector<AttackEvent> events;
+  end(counters, events, false, now_ns);
+  return events;
+}
+
+std::vector<AttackEvent> Detector::finish(traffic::TrafficCounters& counters) {
+  std::vector<AttackEvent> events;
+  end(counters, events, true, 0);
+  return events;
+}
+
+void Detector::end(traffic::TrafficCounters& counters, std::vector<AttackEvent>& events, bool all, uint64_t now_ns) {
+  std::vector<traffic::TargetKey> ended;
+  for (auto& [key, t] : active_) {
+    if (all || now_ns >= t.attack.end_ns + config_.hold_down_ns) ended.push_back(key);
+  }
+  // Report in attack order so that output does not depend on hash-table order.
+  std::sort(ended.begin(), ended.end(), [&](const auto& x, const auto& y) {
+    return active_.at(x).attack.id < active_.at(y).attack.id;
+  });
+  for (const auto& key : ended) {
+    auto node = active_.extract(key);
+    node.mapped().attack.active = false;
+    events.push_back({AttackEvent::Kind::kEnded, std::move(node.mapped().attack)});
+    counters.releaseDeep(key);
+  }
+}
+
+}  // namespace rampart::detect

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "detect/attack.h"
+#include "detect/thresholds.h"
+#include "traffic/traffic_counters.h"
+
+namespace rampart::detect {
+
+struct DetectorConfig {
+  std::vector<HostGroup> groups{HostGroup{}};  // index = group number in ProtectedNetworks
+  uint64_t hold_down_ns = 5'000'000'000;       // an attack ends this long after its last busy window
+  double hysteresis = 0.5;                     // share of a threshold that keeps an attack going
+  std::size_t top_n = 10;                      // top sources and ports kept per attack
+  double update_peak_step = 1.25;              // a new peak this much above the last reported is news
+};
+
+// Turns windows of counters into attack lifecycles: started, updated (new vector, new peak),
+// ended after a hold-down. Pure: the caller decides what a window is (capture time in `analyze`,
+// wall time in the daemon) and what to do with the events.
+class Detector {
+ public:
+  explicit Detector(DetectorConfig config);
+
+  // Judges every target of the window that ends at window_start_ns + window_ns. Call before
+  // TrafficCounters::resetWindow(). Ends attacks whose hold-down ran out by the window's end.
+  [[nodiscard]] std::vector<AttackEvent> onWindow(traffic::TrafficCounters& counters, uint64_t window_start_ns,
+                                                  uint64_t window_ns);
+  // Ends every active attack whose hold-down has run out at `now_ns` (for idle periods).
+  [[nodiscard]] std::vector<AttackEvent> expire(traffic::TrafficCounters& counters, uint64_t now_ns);
+  // Ends every active attack now (end of a capture, shutdown).
+  [[nodiscard]] std::vector<AttackEvent> finish(traffic::TrafficCounters& counters);
+
+  // Levels at which TrafficCounters should start deep stats, derived from the groups' thresholds.
+  [[nodiscard]] std::vector<traffic::GroupTrigger> triggers() const;
+  [[nodiscard]] const DetectorConfig& config() const noexcept { return config_; }
+  [[nodiscard]] std::size_t activeAttacks() const noexcept { return active_.size(); }
+
+ private:
+  struct Tracked {
+    Attack attack;
+    uint64_t reported_peak_pps = 0;
+  };
+  void observe(const traffic::TargetSlot& target, uint64_t window_start_ns, uint64_t window_ns,
+               std::vector<AttackEvent>& events);
+  void end(traffic::TrafficCounters& counters, std::vector<AttackEvent>& events, bool all, uint64_t now_ns);
+  [[nodiscard]] const HostGroup& groupOf(uint32_t index) const noexcept;
+
+  DetectorConfig config_;
+  std::unordered_map<traffic::TargetKey, Tracked, traffic::TargetKeyHash> active_;
+  uint64_t next_id_ = 1;
+};
+
+}  // namespace rampart::detect
