@@ -7,11 +7,10 @@
 #include <cstdio>
 #include <iostream>
 
-#include "app/capture_analyzer.h"
+#include "app/analyze_files.h"
 #include "app/config.h"
 #include "geo/attributor.h"
 #include "report/analysis_report.h"
-#include "sensor/pcap_file_source.h"
 
 namespace rampart::app {
 namespace {
@@ -86,22 +85,12 @@ int runAnalyze(const AnalyzeArgs& args) {
     return kExitError;
   }
 
-  CaptureAnalyzer analyzer(cfg.analyzer);
-  for (const std::string& path : args.captures) {
-    auto source = sensor::PcapFileSource::open(path);
-    if (!source) {
-      std::fprintf(stderr, "rampart: %s\n", source.error().c_str());
-      return kExitError;
-    }
-    sensor::CapturedPacket packet;
-    const decode::LinkType link = source.value().linkType();
-    while (source.value().next(packet)) analyzer.addPacket(link, packet.data, packet.timestamp_ns);
-    if (!source.value().error().empty()) {
-      std::fprintf(stderr, "rampart: %s\n", source.value().error().c_str());
-      return kExitError;
-    }
+  const auto analysed = analyzeCaptureFiles(args.captures, cfg.analyzer);
+  if (!analysed) {
+    std::fprintf(stderr, "rampart: %s\n", analysed.error().c_str());
+    return kExitError;
   }
-  const AnalysisResult result = analyzer.finish();
+  const AnalysisResult& result = analysed.value();
 
   report::CaptureSummary summary{args.captures, result.packets, result.first_ns, result.last_ns, result.decode,
                                  result.traffic};

@@ -78,8 +78,7 @@ inline constexpr uint32_t kMaxIpLength = 65535;
     case 139:  // HIP (RFC 7401)
     case 140:  // shim6 (RFC 5533)
       return true;
-    default:
-      return false;
+    default: return false;
   }
 }
 

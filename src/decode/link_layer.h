@@ -66,21 +66,16 @@ inline constexpr std::size_t kNullHeader = 4;
 // FreeBSD 28, Darwin 30.
 [[nodiscard]] inline DecodeResult decodeNull(const uint8_t* frame, std::size_t size, NetworkStart& net) noexcept {
   if (size < kNullHeader) return DecodeResult::kTruncatedLink;
-  uint32_t family = uint32_t{frame[0]} | (uint32_t{frame[1]} << 8) | (uint32_t{frame[2]} << 16) |
-                    (uint32_t{frame[3]} << 24);
+  uint32_t family =
+      uint32_t{frame[0]} | (uint32_t{frame[1]} << 8) | (uint32_t{frame[2]} << 16) | (uint32_t{frame[3]} << 24);
   if (family > 0xffff) family = wire::load32(frame);
   switch (family) {
-    case 2:
-      net.kind = NetworkStart::Kind::kIpv4;
-      break;
+    case 2: net.kind = NetworkStart::Kind::kIpv4; break;
     case 10:
     case 24:
     case 28:
-    case 30:
-      net.kind = NetworkStart::Kind::kIpv6;
-      break;
-    default:
-      return DecodeResult::kNotIp;
+    case 30: net.kind = NetworkStart::Kind::kIpv6; break;
+    default: return DecodeResult::kNotIp;
   }
   net.data = frame + kNullHeader;
   net.size = size - kNullHeader;
@@ -90,8 +85,7 @@ inline constexpr std::size_t kNullHeader = 4;
 [[nodiscard]] inline DecodeResult decodeLinkLayer(LinkType link, const uint8_t* frame, std::size_t size,
                                                   NetworkStart& net) noexcept {
   switch (link) {
-    case LinkType::kEthernet:
-      return decodeEthernet(frame, size, net);
+    case LinkType::kEthernet: return decodeEthernet(frame, size, net);
     case LinkType::kLinuxSll:
       // The protocol is the header's last field; libpcap re-inserts a stripped VLAN tag there, so
       // it may be a TPID with the tag's TCI and the real protocol after the header.
@@ -111,8 +105,7 @@ inline constexpr std::size_t kNullHeader = 4;
       net.data = frame;
       net.size = size;
       return DecodeResult::kOk;
-    case LinkType::kNull:
-      return decodeNull(frame, size, net);
+    case LinkType::kNull: return decodeNull(frame, size, net);
   }
   return DecodeResult::kNotIp;  // a LinkType value outside the enum
 }

@@ -29,41 +29,26 @@ std::optional<LinkType> linkTypeFromDlt(int dlt) noexcept {
       return LinkType::kLinuxSll;
     case 276:  // DLT_LINUX_SLL2
       return LinkType::kLinuxSll2;
-    default:
-      return std::nullopt;
+    default: return std::nullopt;
   }
 }
 
 std::string_view toString(DecodeResult r) noexcept {
   switch (r) {
-    case DecodeResult::kOk:
-      return "ok";
-    case DecodeResult::kNotIp:
-      return "not_ip";
-    case DecodeResult::kTruncatedLink:
-      return "truncated_link";
-    case DecodeResult::kTooManyVlanTags:
-      return "too_many_vlan_tags";
-    case DecodeResult::kTruncatedIp:
-      return "truncated_ip";
-    case DecodeResult::kBadIpVersion:
-      return "bad_ip_version";
-    case DecodeResult::kBadIpHeaderLength:
-      return "bad_ip_header_length";
-    case DecodeResult::kBadIpTotalLength:
-      return "bad_ip_total_length";
-    case DecodeResult::kTruncatedIpv6Extension:
-      return "truncated_ipv6_extension";
-    case DecodeResult::kTooManyIpv6Extensions:
-      return "too_many_ipv6_extensions";
-    case DecodeResult::kTruncatedTransport:
-      return "truncated_transport";
-    case DecodeResult::kBadTcpHeaderLength:
-      return "bad_tcp_header_length";
-    case DecodeResult::kTunnelTooDeep:
-      return "tunnel_too_deep";
-    case DecodeResult::kCount:
-      break;
+    case DecodeResult::kOk: return "ok";
+    case DecodeResult::kNotIp: return "not_ip";
+    case DecodeResult::kTruncatedLink: return "truncated_link";
+    case DecodeResult::kTooManyVlanTags: return "too_many_vlan_tags";
+    case DecodeResult::kTruncatedIp: return "truncated_ip";
+    case DecodeResult::kBadIpVersion: return "bad_ip_version";
+    case DecodeResult::kBadIpHeaderLength: return "bad_ip_header_length";
+    case DecodeResult::kBadIpTotalLength: return "bad_ip_total_length";
+    case DecodeResult::kTruncatedIpv6Extension: return "truncated_ipv6_extension";
+    case DecodeResult::kTooManyIpv6Extensions: return "too_many_ipv6_extensions";
+    case DecodeResult::kTruncatedTransport: return "truncated_transport";
+    case DecodeResult::kBadTcpHeaderLength: return "bad_tcp_header_length";
+    case DecodeResult::kTunnelTooDeep: return "tunnel_too_deep";
+    case DecodeResult::kCount: break;
   }
   return "unknown";
 }

@@ -45,10 +45,8 @@ inline constexpr std::size_t kIcmpHeader = 4;  // type, code, checksum (RFC 792;
       if (n < kIcmpHeader) return DecodeResult::kTruncatedTransport;
       out.dst_port = wire::load16(p);  // type << 8 | code
       return DecodeResult::kOk;
-    case core::ip_proto::kGre:
-      return decodeGre(p, n, tunnel);
-    default:
-      return DecodeResult::kOk;
+    case core::ip_proto::kGre: return decodeGre(p, n, tunnel);
+    default: return DecodeResult::kOk;
   }
 }
 

@@ -31,21 +31,16 @@ inline constexpr std::size_t kVxlanHeader = 8;
   if (n < 4) return DecodeResult::kTruncatedTransport;
   const uint8_t flags = p[0];
   if ((p[1] & 0x07) != 0 || (flags & 0x40) != 0) return DecodeResult::kOk;
-  const std::size_t header = 4 + ((flags & 0x80) != 0 ? 4 : 0) + ((flags & 0x20) != 0 ? 4 : 0) +
-                             ((flags & 0x10) != 0 ? 4 : 0);
+  const std::size_t header =
+      4 + ((flags & 0x80) != 0 ? 4 : 0) + ((flags & 0x20) != 0 ? 4 : 0) + ((flags & 0x10) != 0 ? 4 : 0);
   if (n < header) return DecodeResult::kTruncatedTransport;
   switch (wire::load16(p + 2)) {
-    case kEthertypeIpv4:
-      tunnel.inner.kind = NetworkStart::Kind::kIpv4;
-      break;
-    case kEthertypeIpv6:
-      tunnel.inner.kind = NetworkStart::Kind::kIpv6;
-      break;
+    case kEthertypeIpv4: tunnel.inner.kind = NetworkStart::Kind::kIpv4; break;
+    case kEthertypeIpv6: tunnel.inner.kind = NetworkStart::Kind::kIpv6; break;
     case 0x6558:  // transparent Ethernet bridging
       tunnel.ethernet = true;
       break;
-    default:
-      return DecodeResult::kOk;
+    default: return DecodeResult::kOk;
   }
   tunnel.kind = core::FlowRecord::kTunnelGre;
   tunnel.inner.data = p + header;

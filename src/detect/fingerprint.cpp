@@ -48,7 +48,11 @@ bool fieldApplies(Field f, const std::vector<const SampledPacket*>& set) {
   // Ports and flags say nothing when the packets have no such header.
   const auto all = [&](auto pred) { return std::all_of(set.begin(), set.end(), pred); };
   switch (f) {
-    case Field::kSrcPort:
+    case Field::kSrcPort:  // ICMP has no source port; its type and code stand in the destination port
+      return all([](const SampledPacket* p) {
+        return !(p->fragment & core::FlowRecord::kNonFirstFragment) &&
+               (p->protocol == core::ip_proto::kTcp || p->protocol == core::ip_proto::kUdp);
+      });
     case Field::kDstPort:
       return all([](const SampledPacket* p) {
         return !(p->fragment & core::FlowRecord::kNonFirstFragment) &&

@@ -15,7 +15,7 @@ constexpr const char* kMemoryName = "<memory>";
 // libpcap's messages sometimes start with the file name already ("x.pcap: No such file or
 // directory") and sometimes not ("unknown file format"): name the file exactly once.
 std::string withName(const std::string& name, const char* reason) {
-  const std::string text = reason != nullptr && *reason != '\0' ? reason : "unknown libpcap error";
+  std::string text = reason != nullptr && *reason != '\0' ? reason : "unknown libpcap error";
   if (text.rfind(name + ":", 0) == 0) return text;
   return name + ": " + text;
 }
@@ -90,7 +90,8 @@ bool PcapFileSource::next(CapturedPacket& out) {
   const int rc = pcap_next_ex(pcap_, &header, &data);
   if (rc == 1) {
     // Opened with nanosecond precision, so tv_usec holds nanoseconds.
-    out.timestamp_ns = static_cast<uint64_t>(header->ts.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(header->ts.tv_usec);
+    out.timestamp_ns =
+        static_cast<uint64_t>(header->ts.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(header->ts.tv_usec);
     out.data = std::span<const uint8_t>(data, header->caplen);
     out.wire_length = header->len;
     return true;

@@ -84,9 +84,9 @@ std::vector<uint8_t> buildTransport(const PacketSpec& spec, const Addresses& add
     case 6:  // TCP, 20 bytes, no options
       put16(v, spec.src_port);
       put16(v, spec.dst_port);
-      put32(v, 0x01020304);                          // sequence
+      put32(v, 0x01020304);                                // sequence
       put32(v, (spec.tcp_flags & 0x10) ? 0x0a0b0c0d : 0);  // acknowledgment
-      v.push_back(5 << 4);                           // data offset
+      v.push_back(5 << 4);                                 // data offset
       v.push_back(spec.tcp_flags);
       put16(v, 65535);  // window
       put16(v, 0);      // checksum
@@ -109,8 +109,7 @@ std::vector<uint8_t> buildTransport(const PacketSpec& spec, const Addresses& add
       checksum_at = 2;
       pseudo = spec.protocol == 58;
       break;
-    default:
-      return payload;
+    default: return payload;
   }
   append(v, payload);
   uint32_t sum = 0;
@@ -185,9 +184,7 @@ std::vector<uint8_t> ethernetHeader(const std::vector<uint16_t>& vlan_ids, uint1
   return v;
 }
 
-uint16_t ethertypeOf(const PacketSpec& spec) {
-  return parseAddresses(spec).v4 ? kEthertypeIpv4 : kEthertypeIpv6;
-}
+uint16_t ethertypeOf(const PacketSpec& spec) { return parseAddresses(spec).v4 ? kEthertypeIpv4 : kEthertypeIpv6; }
 
 }  // namespace
 
@@ -253,8 +250,8 @@ std::vector<uint8_t> buildGreFrame(const PacketSpec& outer, const PacketSpec& in
 std::vector<uint8_t> buildGreFrame(const PacketSpec& outer, const PacketSpec& inner, const GreOptions& options) {
   const std::vector<uint8_t> payload = options.ethernet ? buildEthernetFrame(inner) : buildIpPacket(inner);
   std::vector<uint8_t> gre;
-  gre.push_back(static_cast<uint8_t>((options.checksum ? 0x80 : 0) | (options.key ? 0x20 : 0) |
-                                     (options.sequence ? 0x10 : 0)));
+  gre.push_back(
+      static_cast<uint8_t>((options.checksum ? 0x80 : 0) | (options.key ? 0x20 : 0) | (options.sequence ? 0x10 : 0)));
   gre.push_back(0);  // reserved, version 0
   put16(gre, options.ethernet ? kEthertypeTeb : ethertypeOf(inner));
   if (options.checksum) put32(gre, 0);  // checksum and reserved; filled below
@@ -271,7 +268,7 @@ std::vector<uint8_t> buildVxlanFrame(const PacketSpec& outer, const PacketSpec& 
   put16(udp, outer.src_port);
   put16(udp, kVxlanPort);
   put16(udp, static_cast<uint16_t>(8 + 8 + inner_frame.size()));
-  put16(udp, 0);  // no checksum (allowed for IPv4; tests do not verify it for IPv6)
+  put16(udp, 0);           // no checksum (allowed for IPv4; tests do not verify it for IPv6)
   put32(udp, 0x08000000);  // RFC 7348 section 5: I flag
   put32(udp, 42 << 8);     // VNI 42
   append(udp, inner_frame);

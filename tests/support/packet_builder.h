@@ -20,11 +20,11 @@ struct PacketSpec {
   uint8_t ttl = 64;
   uint16_t payload_len = 0;  // bytes after the L4 header: the pattern 0, 1, 2 ... 255, 0, 1 ...
   uint8_t icmp_type = 8, icmp_code = 0;
-  bool more_fragments = false;         // IPv4 MF / IPv6 fragment header M flag
-  uint16_t fragment_offset = 0;        // in 8-byte units; >0 means non-first fragment (no L4 header)
-  bool ipv6_fragment_header = false;   // IPv6: add a fragment header even when offset==0 && !MF
-  std::vector<uint16_t> vlan_ids;      // Ethernet only: 802.1Q tags (first one 0x88a8 when 2+ = QinQ)
-  uint8_t ipv4_options_len = 0;        // IPv4 only: option bytes (NOPs then EOL), a multiple of 4, <= 40
+  bool more_fragments = false;        // IPv4 MF / IPv6 fragment header M flag
+  uint16_t fragment_offset = 0;       // in 8-byte units; >0 means non-first fragment (no L4 header)
+  bool ipv6_fragment_header = false;  // IPv6: add a fragment header even when offset==0 && !MF
+  std::vector<uint16_t> vlan_ids;     // Ethernet only: 802.1Q tags (first one 0x88a8 when 2+ = QinQ)
+  uint8_t ipv4_options_len = 0;       // IPv4 only: option bytes (NOPs then EOL), a multiple of 4, <= 40
 };
 
 // Raw IPv4/IPv6 packet with correct lengths, IPv4 header checksum and L4 checksum.
@@ -36,7 +36,8 @@ std::vector<uint8_t> buildIpPacketWithBody(const PacketSpec& spec, uint8_t proto
 // Ethernet II (+ spec.vlan_ids tags) around buildIpPacket.
 std::vector<uint8_t> buildEthernetFrame(const PacketSpec& spec);
 // Ethernet II header (+ tags) with `ethertype` around any payload.
-std::vector<uint8_t> buildEthernetFrameWith(const PacketSpec& spec, uint16_t ethertype, std::span<const uint8_t> payload);
+std::vector<uint8_t> buildEthernetFrameWith(const PacketSpec& spec, uint16_t ethertype,
+                                            std::span<const uint8_t> payload);
 std::vector<uint8_t> buildSllFrame(const PacketSpec& spec);   // Linux cooked v1 (DLT_LINUX_SLL)
 std::vector<uint8_t> buildSll2Frame(const PacketSpec& spec);  // Linux cooked v2 (DLT_LINUX_SLL2)
 // BSD loopback: 4-byte address family (AF_INET 2, AF_INET6 24) in little-endian (DLT_NULL as

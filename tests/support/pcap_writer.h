@@ -38,6 +38,7 @@ class PcapWriter {
 // A minimal pcapng file: one Section Header Block, one Interface Description Block with
 // if_tsresol = 9 (nanoseconds) and one Enhanced Packet Block per packet (timestamp ns, frame).
 // Throws std::runtime_error when the file cannot be written.
-void writePcapng(const std::string& path, int dlt, const std::vector<std::pair<uint64_t, std::vector<uint8_t>>>& packets);
+void writePcapng(const std::string& path, int dlt,
+                 const std::vector<std::pair<uint64_t, std::vector<uint8_t>>>& packets);
 
 }  // namespace rampart::testing

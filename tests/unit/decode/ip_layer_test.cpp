@@ -169,16 +169,18 @@ TEST(DecodeIpv6, FragmentHeaderInsideAChain) {
 TEST(DecodeIpv6, ChainOfExactlyTheLimitIsAccepted) {
   const std::vector<Extension> chain(kMaxIpv6Extensions, Extension{60, 8});
   FlowRecord r;
-  ASSERT_EQ(decodeExact(LinkType::kEthernet, ethernetV6(withIpv6Extensions(testing::buildIpPacket(v6Spec()), chain)), r),
-            DecodeResult::kOk);
+  ASSERT_EQ(
+      decodeExact(LinkType::kEthernet, ethernetV6(withIpv6Extensions(testing::buildIpPacket(v6Spec()), chain)), r),
+      DecodeResult::kOk);
   EXPECT_EQ(r.dst_port, 80);
 }
 
 TEST(DecodeIpv6, ChainLongerThanTheLimitIsRejected) {
   const std::vector<Extension> chain(kMaxIpv6Extensions + 1, Extension{60, 8});
   FlowRecord r;
-  EXPECT_EQ(decodeExact(LinkType::kEthernet, ethernetV6(withIpv6Extensions(testing::buildIpPacket(v6Spec()), chain)), r),
-            DecodeResult::kTooManyIpv6Extensions);
+  EXPECT_EQ(
+      decodeExact(LinkType::kEthernet, ethernetV6(withIpv6Extensions(testing::buildIpPacket(v6Spec()), chain)), r),
+      DecodeResult::kTooManyIpv6Extensions);
 }
 
 TEST(DecodeIpv6, ExtensionPastTheCapturedBytes) {
@@ -199,8 +201,7 @@ TEST(DecodeIpv6, EspAndNoNextHeaderEndTheChain) {
     PacketSpec s = v6Spec(last);
     s.payload_len = 40;
     FlowRecord r;
-    ASSERT_EQ(decodeExact(LinkType::kEthernet,
-                          ethernetV6(withIpv6Extensions(testing::buildIpPacket(s), {{0, 8}})), r),
+    ASSERT_EQ(decodeExact(LinkType::kEthernet, ethernetV6(withIpv6Extensions(testing::buildIpPacket(s), {{0, 8}})), r),
               DecodeResult::kOk);
     EXPECT_EQ(r.protocol, last);
     EXPECT_EQ(r.src_port, 0);

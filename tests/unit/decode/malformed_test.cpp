@@ -60,10 +60,17 @@ std::vector<MalformedCase> malformedCases() {
   };
   return {
       {"EmptyEthernet", LinkType::kEthernet, [] { return std::vector<uint8_t>{}; }, DecodeResult::kTruncatedLink},
-      {"ShortEthernetHeader", LinkType::kEthernet, [] { return cut(ethernetSyn(), 13); },
-       DecodeResult::kTruncatedLink},
-      {"Arp", LinkType::kEthernet, [] { return patched(ethernetSyn(), 12, {0x08, 0x06}); }, DecodeResult::kNotIp},
-      {"Llc", LinkType::kEthernet, [] { return patched(ethernetSyn(), 12, {0x00, 0x2e}); }, DecodeResult::kNotIp},
+      {"ShortEthernetHeader", LinkType::kEthernet, [] { return cut(ethernetSyn(), 13); }, DecodeResult::kTruncatedLink},
+      {"Arp", LinkType::kEthernet,
+       [] {
+         return patched(ethernetSyn(), 12, {0x08, 0x06});
+       },
+       DecodeResult::kNotIp},
+      {"Llc", LinkType::kEthernet,
+       [] {
+         return patched(ethernetSyn(), 12, {0x00, 0x2e});
+       },
+       DecodeResult::kNotIp},
       {"VlanTagCut", LinkType::kEthernet,
        [] {
          PacketSpec s;
@@ -80,12 +87,14 @@ std::vector<MalformedCase> malformedCases() {
        DecodeResult::kTooManyVlanTags},
       {"ShortSll", LinkType::kLinuxSll, [] { return cut(testing::buildSllFrame({}), 15); },
        DecodeResult::kTruncatedLink},
-      {"SllArp", LinkType::kLinuxSll, [] { return patched(testing::buildSllFrame({}), 14, {0x08, 0x06}); },
+      {"SllArp", LinkType::kLinuxSll,
+       [] {
+         return patched(testing::buildSllFrame({}), 14, {0x08, 0x06});
+       },
        DecodeResult::kNotIp},
       {"ShortSll2", LinkType::kLinuxSll2, [] { return cut(testing::buildSll2Frame({}), 19); },
        DecodeResult::kTruncatedLink},
-      {"ShortNull", LinkType::kNull, [] { return cut(testing::buildNullFrame({}), 3); },
-       DecodeResult::kTruncatedLink},
+      {"ShortNull", LinkType::kNull, [] { return cut(testing::buildNullFrame({}), 3); }, DecodeResult::kTruncatedLink},
       {"NullUnknownFamily", LinkType::kNull, [] { return patched(testing::buildNullFrame({}), 0, {99}); },
        DecodeResult::kNotIp},
       {"RawEmpty", LinkType::kRawIp, [] { return std::vector<uint8_t>{}; }, DecodeResult::kTruncatedIp},
@@ -99,17 +108,24 @@ std::vector<MalformedCase> malformedCases() {
        DecodeResult::kBadIpHeaderLength},
       {"Ipv4IhlPastCapture", LinkType::kEthernet, [] { return cut(patched(ethernetSyn(), kIpAt, {0x4f}), kIpAt + 40); },
        DecodeResult::kBadIpHeaderLength},
-      {"Ipv4TotalBelowHeader", LinkType::kEthernet, [] { return patched(ethernetSyn(), kIpAt + 2, {0x00, 0x13}); },
+      {"Ipv4TotalBelowHeader", LinkType::kEthernet,
+       [] {
+         return patched(ethernetSyn(), kIpAt + 2, {0x00, 0x13});
+       },
        DecodeResult::kBadIpTotalLength},
       {"Ipv6Cut", LinkType::kEthernet, [] { return cut(testing::buildEthernetFrame(v6(6)), kIpAt + 39); },
        DecodeResult::kTruncatedIp},
       {"Ipv6EthertypeWithVersion4", LinkType::kEthernet,
        [] { return patched(testing::buildEthernetFrame(v6(6)), kIpAt, {0x45}); }, DecodeResult::kBadIpVersion},
       {"Ipv6ExtensionCut", LinkType::kEthernet,
-       [ip6] { return cut(ip6(withIpv6Extensions(testing::buildIpPacket(v6(6)), {{0, 16}})), kIpAt + 40 + 10); },
+       [ip6] {
+         return cut(ip6(withIpv6Extensions(testing::buildIpPacket(v6(6)), {{0, 16}})), kIpAt + 40 + 10);
+       },
        DecodeResult::kTruncatedIpv6Extension},
       {"Ipv6ExtensionPastPayloadLength", LinkType::kEthernet,
-       [ip6] { return patched(ip6(withIpv6Extensions(testing::buildIpPacket(v6(6)), {{0, 8}})), kIpAt + 41, {9}); },
+       [ip6] {
+         return patched(ip6(withIpv6Extensions(testing::buildIpPacket(v6(6)), {{0, 8}})), kIpAt + 41, {9});
+       },
        DecodeResult::kTruncatedIpv6Extension},
       {"Ipv6FragmentHeaderCut", LinkType::kEthernet,
        [] {
@@ -127,7 +143,9 @@ std::vector<MalformedCase> malformedCases() {
       {"TcpCut", LinkType::kEthernet, [] { return cut(ethernetSyn(), kIpAt + 20 + 19); },
        DecodeResult::kTruncatedTransport},
       {"TcpShorterThanIpSays", LinkType::kEthernet,
-       [] { return cut(patched(ethernetSyn(), kIpAt + 2, {0x00, 0x1e}), kIpAt + 30); },
+       [] {
+         return cut(patched(ethernetSyn(), kIpAt + 2, {0x00, 0x1e}), kIpAt + 30);
+       },
        DecodeResult::kTruncatedTransport},
       {"UdpCut", LinkType::kEthernet, [] { return cut(testing::buildEthernetFrame(proto(17)), kIpAt + 20 + 7); },
        DecodeResult::kTruncatedTransport},
@@ -135,8 +153,8 @@ std::vector<MalformedCase> malformedCases() {
        DecodeResult::kTruncatedTransport},
       {"Icmpv6Cut", LinkType::kEthernet, [] { return cut(testing::buildEthernetFrame(v6(58)), kIpAt + 40 + 3); },
        DecodeResult::kTruncatedTransport},
-      {"GreCut", LinkType::kEthernet,
-       [] { return cut(testing::buildGreFrame({}, {}), kIpAt + 20 + 2); }, DecodeResult::kTruncatedTransport},
+      {"GreCut", LinkType::kEthernet, [] { return cut(testing::buildGreFrame({}, {}), kIpAt + 20 + 2); },
+       DecodeResult::kTruncatedTransport},
       {"TcpDataOffsetFour", LinkType::kEthernet, [] { return patched(ethernetSyn(), kIpAt + 20 + 12, {0x40}); },
        DecodeResult::kBadTcpHeaderLength},
       {"GreInGre", LinkType::kEthernet,

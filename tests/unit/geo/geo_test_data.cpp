@@ -97,11 +97,13 @@ Built build() {
   const std::filesystem::path dir = tempDir() / "mmdb";
   std::filesystem::create_directories(dir);
   const std::string log = (dir / "perl.log").string();
-  if (run({"perl", "-MMaxMind::DB::Writer::Tree", "-e", "1"}, log) != 0) {
+  const int probe = run({"perl", "-MMaxMind::DB::Writer::Tree", "-e", "1"}, log);
+  if (probe != 0) {
+    const std::string cause = probe < 0 ? "perl is not in PATH" : "perl said: " + readAll(log);
     return {std::nullopt,
-            "perl or its module MaxMind::DB::Writer::Tree is missing (Debian: apt-get install "
-            "libmaxmind-db-writer-perl); cannot build test MaxMind DB files. perl said: " +
-                readAll(log)};
+            "cannot build test MaxMind DB files: needs perl and MaxMind::DB::Writer::Tree (Debian: apt-get "
+            "install libmaxmind-db-writer-perl); " +
+                cause};
   }
   const std::string script = writeFile("mmdb/write_test_dbs.pl", kWriterScript);
   if (run({"perl", script, dir.string()}, log) != 0) {

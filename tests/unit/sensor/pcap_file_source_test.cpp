@@ -17,8 +17,8 @@ namespace rampart::sensor {
 namespace {
 
 using ::testing::HasSubstr;
-using ::testing::StartsWith;
 using testing::PacketSpec;
+using ::testing::StartsWith;
 
 std::vector<uint8_t> readFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -105,16 +105,17 @@ TEST(PcapFileSource, SnapLengthCutFramesKeepTheirWireLength) {
   EXPECT_EQ(packet.data.size(), 64u);
   EXPECT_EQ(packet.wire_length, 14u + 1440);
   core::FlowRecord record;
-  ASSERT_EQ(decode::decodePacket(source->linkType(), packet.data, packet.timestamp_ns, record), decode::DecodeResult::kOk);
+  ASSERT_EQ(decode::decodePacket(source->linkType(), packet.data, packet.timestamp_ns, record),
+            decode::DecodeResult::kOk);
   EXPECT_EQ(record.bytes, 1440u);
   EXPECT_EQ(record.timestamp_ns, 5u);
 }
 
 TEST(PcapFileSource, EverySupportedLinkTypeOpens) {
   const std::vector<std::pair<int, decode::LinkType>> cases = {
-      {0, decode::LinkType::kNull},        {1, decode::LinkType::kEthernet},   {101, decode::LinkType::kRawIp},
-      {108, decode::LinkType::kNull},      {113, decode::LinkType::kLinuxSll}, {228, decode::LinkType::kIpv4},
-      {229, decode::LinkType::kIpv6},      {276, decode::LinkType::kLinuxSll2},
+      {0, decode::LinkType::kNull},   {1, decode::LinkType::kEthernet},    {101, decode::LinkType::kRawIp},
+      {108, decode::LinkType::kNull}, {113, decode::LinkType::kLinuxSll},  {228, decode::LinkType::kIpv4},
+      {229, decode::LinkType::kIpv6}, {276, decode::LinkType::kLinuxSll2},
   };
   testing::TempDir dir;
   for (const auto& [dlt, link] : cases) {

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/analyze_files.h"
+
+#include "sensor/pcap_file_source.h"
+
+namespace rampart::app {
+
+core::Result<AnalysisResult, std::string> analyzeCaptureFiles(const std::vector<std::string>& paths,
+                                                               const AnalyzerSettings& settings) {
+  using R = core::Result<AnalysisResult, std::string>;
+  CaptureAnalyzer analyzer(settings);
+  for (const std::string& path : paths) {
+    auto source = sensor::PcapFileSource::open(path);
+    if (!source) return R::failure(source.error());
+    sensor::PcapFileSource& s = source.value();
+    const decode::LinkType link = s.linkType();
+    sensor::CapturedPacket packet;
+    while (s.next(packet)) analyzer.addPacket(link, packet.data, packet.timestamp_ns);
+    if (!s.error().empty()) return R::failure(s.error());
+  }
+  return analyzer.finish();
+}
+
+}  // namespace rampart::app

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/config.h"
+
+#include <gtest/gtest.h>
+
+namespace rampart::app {
+namespace {
+
+using detect::AttackVector;
+
+std::string errorOf(std::string_view text) {
+  try {
+    (void)parseConfig(text, "rampart.toml");
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ConfigTest, EmptyConfigMeansDefaultsAndEveryAddressProtected) {
+  const Config c = parseConfig("", "rampart.toml");
+  EXPECT_TRUE(c.analyzer.networks.protectsEverything());
+  ASSERT_EQ(c.analyzer.detector.groups.size(), 1u);
+  EXPECT_EQ(c.analyzer.detector.groups[0].host.pps, detect::HostGroup::defaultHostThresholds().pps);
+}
+
+TEST(ConfigTest, GroupsInheritDefaultsAndOverrideThem) {
+  const Config c = parseConfig(R"(
+[detection]
+hold_down_seconds = 2.5
+hysteresis = 0.4
+
+[defaults]
+pps = 30000
+[defaults.vectors]
+syn-flood = 7000
+
+[[group]]
+name = "web"
+networks = ["192.0.2.0/24", "2001:db8::/48"]
+bps = 500000000
+[group.vectors]
+ntp-amplification = 1000
+[group.prefix]
+pps = 90000
+carpet_min_hosts = 8
+
+[[group]]
+name = "mail"
+networks = ["198.51.100.25/32"]
+)",
+                               "rampart.toml");
+  EXPECT_EQ(c.analyzer.detector.hold_down_ns, 2'500'000'000u);
+  EXPECT_DOUBLE_EQ(c.analyzer.detector.hysteresis, 0.4);
+  const auto& groups = c.analyzer.detector.groups;
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups[0].name, "web");
+  EXPECT_EQ(groups[0].host.pps, 30000u);
+  EXPECT_EQ(groups[0].host.bps, 500000000u);
+  EXPECT_EQ(groups[0].host.vectorPps(AttackVector::kSynFlood), 7000u);
+  EXPECT_EQ(groups[0].host.vectorPps(AttackVector::kNtpAmplification), 1000u);
+  EXPECT_EQ(groups[0].prefix.pps, 90000u);
+  EXPECT_EQ(groups[0].carpet_min_hosts, 8u);
+  EXPECT_EQ(groups[1].name, "mail");
+  EXPECT_EQ(groups[1].host.vectorPps(AttackVector::kNtpAmplification),
+            detect::HostGroup::defaultHostThresholds().vectorPps(AttackVector::kNtpAmplification));
+
+  const auto web = c.analyzer.networks.match(*core::IpAddress::parse("192.0.2.77"));
+  ASSERT_TRUE(web.has_value());
+  EXPECT_EQ(web->group, 0u);
+  EXPECT_EQ(web->network.toString(), "192.0.2.0/24");
+  const auto v6 = c.analyzer.networks.match(*core::IpAddress::parse("2001:db8::5"));
+  ASSERT_TRUE(v6.has_value());
+  EXPECT_EQ(v6->group, 0u);
+  const auto mail = c.analyzer.networks.match(*core::IpAddress::parse("198.51.100.25"));
+  ASSERT_TRUE(mail.has_value());
+  EXPECT_EQ(mail->group, 1u);
+  EXPECT_FALSE(c.analyzer.networks.match(*core::IpAddress::parse("198.51.100.26")).has_value());
+}
+
+TEST(ConfigTest, ErrorsNameTheFileAndLine) {
+  EXPECT_EQ(errorOf("[detection]\nhold_down = 5\n"), "rampart.toml:2: unknown key 'detection.hold_down'");
+  EXPECT_EQ(errorOf("\n\n[defaults]\npps = \"lots\"\n"), "rampart.toml:4: 'defaults.pps' must be a whole number");
+  EXPECT_EQ(errorOf("[defaults]\npps = -1\n"), "rampart.toml:2: 'defaults.pps' must be between 0 and 1000000000000000");
+  EXPECT_EQ(errorOf("[defaults.vectors]\nsyn-storm = 5\n"),
+            "rampart.toml:2: unknown attack vector 'syn-storm' (see docs/configuration.md)");
+  EXPECT_EQ(errorOf("[[group]]\nname = \"a\"\nnetworks = [\"192.0.2.1/24\"]\n"),
+            "rampart.toml:3: '192.0.2.1/24' is not a network such as 192.0.2.0/24 or 2001:db8::/48");
+  EXPECT_EQ(errorOf("[[group]]\nname = \"a\"\nnetworks = [\"192.0.2.0/24\"]\n[[group]]\nname = \"b\"\n"
+                    "networks = [\"192.0.2.0/24\"]\n"),
+            "rampart.toml:6: network 192.0.2.0/24 is listed twice");
+  EXPECT_EQ(errorOf("[[group]]\nnetworks = [\"192.0.2.0/24\"]\n"), "rampart.toml:1: [[group]] needs a name");
+  EXPECT_NE(errorOf("[detection\n").find("rampart.toml:1:"), std::string::npos);
+  EXPECT_EQ(errorOf("colour = 1\n"), "rampart.toml:1: unknown key 'colour'");
+}
+
+TEST(ConfigTest, MissingFileIsAClearError) {
+  try {
+    (void)loadConfig("/nonexistent/rampart.toml");
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_STREQ(e.what(), "/nonexistent/rampart.toml: cannot open the configuration file");
+  }
+}
+
+TEST(ConfigTest, SampleConfigInTheRepositoryParses) {
+  const Config c = loadConfig(std::string(RAMPART_SOURCE_DIR) + "/config/rampart.toml");
+  EXPECT_FALSE(c.analyzer.networks.protectsEverything());
+  EXPECT_GE(c.analyzer.detector.groups.size(), 2u);
+}
+
+}  // namespace
+}  // namespace rampart::app
