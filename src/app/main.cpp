@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
+
 #include "app/analyze_command.h"
 
 int main(int argc, char** argv) {
@@ -10,6 +12,10 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   rampart::app::AnalyzeArgs analyze;
   rampart::app::addAnalyzeCommand(app, analyze, exit_code);
+  if (argc < 2) {  // a bare `rampart` should show what it can do, not only what is missing
+    std::fputs(app.help().c_str(), stderr);
+    return rampart::app::kExitError;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

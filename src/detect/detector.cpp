@@ -70,8 +70,16 @@ void Detector::observe(const traffic::TargetSlot& target, uint64_t window_start_
                        std::vector<AttackEvent>& events) {
   const HostGroup& group = groupOf(target.group);
   const double seconds = static_cast<double>(window_ns) / 1e9;
-  WindowVerdict v = judgeWindow(target, group, seconds, config_.hysteresis);
   auto it = active_.find(target.key);
+  // Most targets in a window are far below every limit: skip them without a full judgement.
+  if (it == active_.end()) {
+    const Thresholds& t = target.key.isPrefix() ? group.prefix : group.host;
+    const uint64_t low_pps = t.lowestPps();
+    const bool may_cross = (low_pps != 0 && static_cast<double>(target.counts.packets) >= low_pps * seconds) ||
+                           (t.bps != 0 && static_cast<double>(target.counts.bytes) * 8 >= t.bps * seconds);
+    if (!may_cross) return;
+  }
+  WindowVerdict v = judgeWindow(target, group, seconds, config_.hysteresis);
   if (!v.over && !(v.sustained && it != active_.end())) return;
 
   // UDP from one unlisted source port across many sources is reflection, not a plain flood.
