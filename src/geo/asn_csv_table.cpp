@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -29,14 +28,6 @@ bool nextField(std::string_view& rest, std::string_view& field) {
   field = trim(rest.substr(0, comma));
   rest.remove_prefix(comma + 1);
   return true;
-}
-
-bool parseAsNumber(std::string_view text, uint32_t& number) {
-  if (text.size() >= 2 && (text[0] == 'A' || text[0] == 'a') && (text[1] == 'S' || text[1] == 's')) {
-    text.remove_prefix(2);
-  }
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
-  return !text.empty() && ec == std::errc() && end == text.data() + text.size();
 }
 
 // The organisation field, unquoted per RFC 4180 section 2 into `scratch` when it is quoted.
@@ -144,7 +135,9 @@ class AsnCsvTable::Loader {
     const auto first = core::IpAddress::parse(start);
     const auto last = core::IpAddress::parse(end);
     if (!first || !last || first->isV4() != last->isV4() || *last < *first) return false;
-    if (!parseAsNumber(number, range.number) || !parseOrganization(line, scratch_, name)) return false;
+    const auto as_number = parseAsNumber(number);
+    if (!as_number || !parseOrganization(line, scratch_, name)) return false;
+    range.number = *as_number;
     range.first = *first;
     range.last = *last;
     range.organization = intern(name);

@@ -6,7 +6,6 @@
 #include <sys/socket.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <optional>
 
@@ -52,25 +51,13 @@ uint32_t asNumberAt(const MMDB_entry_s& entry, const char* const* path) {
   const auto data = valueAt(entry, path);
   if (!data) return 0;
   switch (data->type) {
-    case MMDB_DATA_TYPE_UINT16:
-      return data->uint16;
-    case MMDB_DATA_TYPE_UINT32:
-      return data->uint32;
-    case MMDB_DATA_TYPE_INT32:
-      return data->int32 > 0 ? static_cast<uint32_t>(data->int32) : 0;
-    case MMDB_DATA_TYPE_UINT64:
-      return data->uint64 <= UINT32_MAX ? static_cast<uint32_t>(data->uint64) : 0;
-    case MMDB_DATA_TYPE_UTF8_STRING: {
-      std::string_view text(data->utf8_string, data->data_size);
-      if (text.size() >= 2 && (text[0] == 'A' || text[0] == 'a') && (text[1] == 'S' || text[1] == 's')) {
-        text.remove_prefix(2);
-      }
-      uint32_t number = 0;
-      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
-      return ec == std::errc() && end == text.data() + text.size() ? number : 0;
-    }
-    default:
-      return 0;
+    case MMDB_DATA_TYPE_UINT16: return data->uint16;
+    case MMDB_DATA_TYPE_UINT32: return data->uint32;
+    case MMDB_DATA_TYPE_INT32: return data->int32 > 0 ? static_cast<uint32_t>(data->int32) : 0;
+    case MMDB_DATA_TYPE_UINT64: return data->uint64 <= UINT32_MAX ? static_cast<uint32_t>(data->uint64) : 0;
+    case MMDB_DATA_TYPE_UTF8_STRING:
+      return parseAsNumber(std::string_view(data->utf8_string, data->data_size)).value_or(0);
+    default: return 0;
   }
 }
 
