@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/analyze_command.h"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <iostream>
@@ -92,8 +92,8 @@ int runAnalyze(const AnalyzeArgs& args) {
   }
   const AnalysisResult& result = analysed.value();
 
-  report::CaptureSummary summary{args.captures, result.packets, result.first_ns, result.last_ns, result.decode,
-                                 result.traffic};
+  report::CaptureSummary summary{args.captures,  result.packets, result.first_ns,
+                                 result.last_ns, result.decode,  result.traffic};
   report::AttributeFn attribute;
   if (attributor.enabled()) attribute = [&attributor](const core::IpAddress& a) { return attributor.lookup(a); };
   if (args.json) {

@@ -6,7 +6,7 @@
 namespace rampart::app {
 
 core::Result<AnalysisResult, std::string> analyzeCaptureFiles(const std::vector<std::string>& paths,
-                                                               const AnalyzerSettings& settings) {
+                                                              const AnalyzerSettings& settings) {
   using R = core::Result<AnalysisResult, std::string>;
   CaptureAnalyzer analyzer(settings);
   for (const std::string& path : paths) {

@@ -3,10 +3,10 @@
 
 #include <fmt/format.h>
 
+#include <toml++/toml.h>
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace rampart::app {
 namespace {
@@ -41,9 +41,11 @@ class Reader {
     } else if (const auto d = n->value_exact<double>(); d && std::is_floating_point_v<T>) {
       v = *d;
     } else {
-      fail(source_, n->source(), fmt::format("'{}' must be a {}", qualified(key), std::is_floating_point_v<T> ? "number" : "whole number"));
+      fail(source_, n->source(),
+           fmt::format("'{}' must be a {}", qualified(key), std::is_floating_point_v<T> ? "number" : "whole number"));
     }
-    if (v < min || v > max) fail(source_, n->source(), fmt::format("'{}' must be between {} and {}", qualified(key), min, max));
+    if (v < min || v > max)
+      fail(source_, n->source(), fmt::format("'{}' must be between {} and {}", qualified(key), min, max));
     out = static_cast<T>(v);
     return true;
   }
@@ -99,7 +101,8 @@ void readThresholds(Reader& r, detect::Thresholds& t) {
     for (const auto& [key, node] : *vectors) {
       const auto vec = detect::vectorFromString(key.str());
       if (!vec || *vec == detect::AttackVector::kCarpetBombing || *vec == detect::AttackVector::kUnclassified) {
-        fail(r.source(), key.source(), fmt::format("unknown attack vector '{}' (see docs/configuration.md)", key.str()));
+        fail(r.source(), key.source(),
+             fmt::format("unknown attack vector '{}' (see docs/configuration.md)", key.str()));
       }
       uint64_t pps = 0;
       vr.number(key.str(), pps, 0, kMaxRate);
@@ -135,7 +138,8 @@ Config parseConfig(std::string_view text, const std::string& source) {
   if (const toml::table* t = top.subtable("detection")) {
     Reader r(*t, source, "detection");
     double hold = 5;
-    if (r.number("hold_down_seconds", hold, 0, 86400)) cfg.analyzer.detector.hold_down_ns = static_cast<uint64_t>(hold * 1e9);
+    if (r.number("hold_down_seconds", hold, 0, 86400))
+      cfg.analyzer.detector.hold_down_ns = static_cast<uint64_t>(hold * 1e9);
     r.number("hysteresis", cfg.analyzer.detector.hysteresis, 0.05, 1.0);
     r.number("top_n", cfg.analyzer.detector.top_n, 1, 1000);
     uint64_t window_ms = 1000;
@@ -177,14 +181,16 @@ Config parseConfig(std::string_view text, const std::string& source) {
       if (!r.string("name", g.name)) fail(source, node.source(), "[[group]] needs a name");
       if (!names.insert(g.name).second) fail(source, node.source(), fmt::format("group '{}' is defined twice", g.name));
       const toml::array* nets = r.array("networks");
-      if (nets == nullptr || nets->empty()) fail(source, node.source(), fmt::format("group '{}' needs networks", g.name));
+      if (nets == nullptr || nets->empty())
+        fail(source, node.source(), fmt::format("group '{}' needs networks", g.name));
       const auto index = static_cast<uint32_t>(groups.size());
       for (const toml::node& n : *nets) {
         const auto net = n.value_exact<std::string>();
         const auto prefix = net ? core::Prefix::parse(*net) : std::nullopt;
         if (!prefix) {
-          fail(source, n.source(), fmt::format("'{}' is not a network such as 192.0.2.0/24 or 2001:db8::/48",
-                                               net ? *net : std::string("(not a string)")));
+          fail(source, n.source(),
+               fmt::format("'{}' is not a network such as 192.0.2.0/24 or 2001:db8::/48",
+                           net ? *net : std::string("(not a string)")));
         }
         if (!cfg.analyzer.networks.add(*prefix, index)) {
           fail(source, n.source(), fmt::format("network {} is listed twice", prefix->toString()));

@@ -37,18 +37,18 @@ struct FlowRecord {
   uint64_t duration_ns = 0;   // 0 for a single packet
   uint64_t bytes = 0;         // IP-layer bytes (total length), before sampling is applied
   uint32_t packets = 1;
-  uint32_t sampling_rate = 1;  // 1:N; counters multiply by it
-  uint16_t src_port = 0;       // ICMP: 0
-  uint16_t dst_port = 0;       // ICMP: type << 8 | code, so a fingerprint can name it
-  uint16_t ip_length = 0;      // IP total length of a packet (for flows: mean length)
-  uint8_t protocol = 0;        // IP protocol / IPv6 upper-layer header
-  uint8_t tcp_flags = 0;       // OR of flags for flows
-  uint8_t ttl = 0;             // IPv4 TTL or IPv6 hop limit
-  uint8_t fragment = 0;        // see fragment bits below
-  uint8_t tunnel = 0;          // see tunnel values below: fields describe the inner packet
+  uint32_t sampling_rate = 1;     // 1:N; counters multiply by it
+  uint16_t src_port = 0;          // ICMP: 0
+  uint16_t dst_port = 0;          // ICMP: type << 8 | code, so a fingerprint can name it
+  uint16_t ip_length = 0;         // IP total length of a packet (for flows: mean length)
+  uint8_t protocol = 0;           // IP protocol / IPv6 upper-layer header
+  uint8_t tcp_flags = 0;          // OR of flags for flows
+  uint8_t ttl = 0;                // IPv4 TTL or IPv6 hop limit
+  uint8_t fragment = 0;           // see fragment bits below
+  uint8_t tunnel = 0;             // see tunnel values below: fields describe the inner packet
   uint8_t tcp_payload_empty = 0;  // 1 when a TCP segment carries no data
 
-  static constexpr uint8_t kFragmented = 0x01;   // part of a fragmented datagram
+  static constexpr uint8_t kFragmented = 0x01;        // part of a fragmented datagram
   static constexpr uint8_t kNonFirstFragment = 0x02;  // no transport header: ports and flags are 0
 
   static constexpr uint8_t kTunnelNone = 0;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <compare>
 #include <cstdint>
 #include <cstring>
@@ -19,10 +20,16 @@ class IpAddress {
 
   // From the four bytes of an IPv4 address in network order.
   static IpAddress fromV4Bytes(const uint8_t* p) noexcept {
+    // Written as two 8-byte halves: byte-wise stores followed by the 16-byte loads of comparison
+    // and hashing stall store forwarding, which costs the decoder half its time.
+    uint32_t v4 = 0;
+    std::memcpy(&v4, p, 4);
+    const uint64_t hi = 0;
+    const uint64_t lo = (uint64_t{v4} << 32) | 0xffff0000ULL;  // bytes 8..15: 00 00 ff ff a b c d
+    static_assert(std::endian::native == std::endian::little, "the mapped prefix above assumes little endian");
     IpAddress a;
-    a.bytes_[10] = 0xff;
-    a.bytes_[11] = 0xff;
-    std::memcpy(a.bytes_.data() + 12, p, 4);
+    std::memcpy(a.bytes_.data(), &hi, 8);
+    std::memcpy(a.bytes_.data() + 8, &lo, 8);
     return a;
   }
   // From an IPv4 address as a host-order integer (0xC0000201 is 192.0.2.1).

@@ -23,9 +23,7 @@ class Prefix {
   [[nodiscard]] unsigned length() const noexcept { return address_.isV4() ? mapped_length_ - 96 : mapped_length_; }
   [[nodiscard]] unsigned mappedLength() const noexcept { return mapped_length_; }
   [[nodiscard]] bool isV4() const noexcept { return address_.isV4(); }
-  [[nodiscard]] bool contains(const IpAddress& a) const noexcept {
-    return a.masked(mapped_length_) == address_;
-  }
+  [[nodiscard]] bool contains(const IpAddress& a) const noexcept { return a.masked(mapped_length_) == address_; }
   [[nodiscard]] std::string toString() const;
 
   friend bool operator==(const Prefix&, const Prefix&) = default;

@@ -2,8 +2,11 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <type_traits>
 
 #include "core/flow_record.h"
 #include "decode/packet_decoder.h"
@@ -33,6 +36,23 @@ inline constexpr uint32_t kMaxIpLength = 65535;
   return static_cast<uint32_t>(std::min<std::size_t>(captured, kMaxIpLength));
 }
 
+// Writes the IPv4-mapped form of the address at `p` (::ffff:a.b.c.d) into `dst` as one 16-byte
+// value built in registers. IpAddress::fromV4Bytes builds it with three overlapping stores that the
+// copy into the record then reads back as one 16-byte load: the failed store forwarding cost about
+// half the time of a whole Ethernet/IPv4/TCP decode.
+inline void storeV4Mapped(core::IpAddress& dst, const uint8_t* p) noexcept {
+  static_assert(std::is_trivially_copyable_v<core::IpAddress> && sizeof(core::IpAddress) == 16);
+  uint32_t v4 = 0;
+  std::memcpy(&v4, p, 4);  // network order, as the address's last four bytes
+  uint64_t words[2] = {0, 0};
+  if constexpr (std::endian::native == std::endian::little) {
+    words[1] = (uint64_t{v4} << 32) | 0xffff0000u;
+  } else {
+    words[1] = 0x0000ffff00000000u | v4;
+  }
+  std::memcpy(static_cast<void*>(&dst), words, sizeof words);
+}
+
 // RFC 791 section 3.1.
 [[nodiscard]] inline DecodeResult decodeIpv4(const uint8_t* p, std::size_t n, core::FlowRecord& out,
                                              IpPayload& payload) noexcept {
@@ -52,8 +72,8 @@ inline constexpr uint32_t kMaxIpLength = 65535;
                                       (non_first ? core::FlowRecord::kNonFirstFragment : 0));
   out.ttl = p[8];
   out.protocol = p[9];
-  out.src = core::IpAddress::fromV4Bytes(p + 12);
-  out.dst = core::IpAddress::fromV4Bytes(p + 16);
+  storeV4Mapped(out.src, p + 12);
+  storeV4Mapped(out.dst, p + 16);
   out.bytes = total;
   out.ip_length = static_cast<uint16_t>(total);
 

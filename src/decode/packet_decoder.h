@@ -66,6 +66,16 @@ struct DecodeStats {
 // described for GRE and VXLAN), packets = 1, bytes = IP length, timestamp_ns = `timestamp_ns`.
 // Returns the result by value and the record by out-parameter rather than a Result<FlowRecord>: this
 // runs tens of millions of times a second and the record is reused by the caller.
+//
+// Edge cases, decided once here:
+//  - A fragment has MF set or a non-zero offset (an IPv6 atomic fragment, RFC 6946, is not one);
+//    a non-first fragment has no transport header, so its ports, flags and payload bit are 0.
+//  - An IPv4 total length of 0 (TCP segmentation offload) or an IPv6 payload length of 0 with a
+//    payload present (jumbogram) counts the captured length instead.
+//  - ESP and No Next Header end an IPv6 chain: protocol 50 or 59, no ports.
+//  - GRE carrying anything but IPv4, IPv6 or Ethernet (0x6558), GRE version 1 (PPTP) and UDP to
+//    4789 without VXLAN's I flag are recorded as the outer packet. A tunnel whose inner packet
+//    cannot be decoded returns the inner packet's reason; a tunnel inside it is kTunnelTooDeep.
 [[nodiscard]] DecodeResult decodePacket(LinkType link, std::span<const uint8_t> frame, uint64_t timestamp_ns,
                                         core::FlowRecord& out) noexcept;
 

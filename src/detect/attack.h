@@ -46,9 +46,9 @@ struct Attack {
   std::vector<SourceShare> top_sources;
   std::vector<PortShare> top_dst_ports;
   std::vector<PortShare> top_src_ports;
-  uint64_t distinct_sources = 0;     // estimate (HyperLogLog)
+  uint64_t distinct_sources = 0;  // estimate (HyperLogLog)
   bool spoofing_likely = false;
-  uint32_t peak_hosts = 0;           // carpet bombing: most destination hosts in one window
+  uint32_t peak_hosts = 0;  // carpet bombing: most destination hosts in one window
   Fingerprint fingerprint;
   bool active = true;
 

@@ -19,7 +19,9 @@ std::vector<std::pair<Key, double>> topShares(const std::unordered_map<Key, uint
   std::vector<std::pair<Key, double>> out;
   out.reserve(weights.size());
   for (const auto& [k, w] : weights) out.emplace_back(k, static_cast<double>(w) / static_cast<double>(total));
-  const auto by_share = [](const auto& a, const auto& b) { return a.second > b.second || (a.second == b.second && a.first < b.first); };
+  const auto by_share = [](const auto& a, const auto& b) {
+    return a.second > b.second || (a.second == b.second && a.first < b.first);
+  };
   if (out.size() > n) {
     std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n), out.end(), by_share);
     out.resize(n);
@@ -57,8 +59,8 @@ uint16_t singleReflectorPort(const traffic::DeepStats& deep) {
     total += p.weight;
   }
   if (total == 0 || sources.size() < kSinglePortMinSources) return 0;
-  const auto top = std::max_element(ports.begin(), ports.end(),
-                                    [](const auto& a, const auto& b) { return a.second < b.second; });
+  const auto top =
+      std::max_element(ports.begin(), ports.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
   return static_cast<double>(top->second) >= kSinglePortShare * static_cast<double>(total) ? top->first : 0;
 }
 
@@ -90,8 +92,8 @@ void profileAttack(Attack& attack, const traffic::DeepStats& deep, double finger
   for (const auto& [port, share] : topShares(src_ports, total, top_n)) attack.top_src_ports.push_back({port, share});
 
   bool reflection = false;
-  for (const auto& v : attack.vectors) reflection = reflection || isAmplification(v.vector) ||
-                                                   v.vector == AttackVector::kSynAckReflection;
+  for (const auto& v : attack.vectors)
+    reflection = reflection || isAmplification(v.vector) || v.vector == AttackVector::kSynAckReflection;
   attack.spoofing_likely = !reflection && attack.distinct_sources >= kSpoofMinSources &&
                            static_cast<double>(attack.distinct_sources) >=
                                kSpoofSourcesPerPacket * static_cast<double>(std::max(attack.attack_packets, total));

@@ -116,7 +116,8 @@ void Detector::observe(const traffic::TargetSlot& target, uint64_t window_start_
     events.push_back({AttackEvent::Kind::kStarted, a});
     it->second.reported_peak_pps = a.peak_pps;
   } else if (a.vectors.size() != vectors_before ||
-             static_cast<double>(a.peak_pps) >= config_.update_peak_step * static_cast<double>(it->second.reported_peak_pps)) {
+             static_cast<double>(a.peak_pps) >=
+                 config_.update_peak_step * static_cast<double>(it->second.reported_peak_pps)) {
     events.push_back({AttackEvent::Kind::kUpdated, a});
     it->second.reported_peak_pps = a.peak_pps;
   }
@@ -140,9 +141,8 @@ void Detector::end(traffic::TrafficCounters& counters, std::vector<AttackEvent>&
     if (all || now_ns >= t.attack.end_ns + config_.hold_down_ns) ended.push_back(key);
   }
   // Report in attack order so that output does not depend on hash-table order.
-  std::sort(ended.begin(), ended.end(), [&](const auto& x, const auto& y) {
-    return active_.at(x).attack.id < active_.at(y).attack.id;
-  });
+  std::sort(ended.begin(), ended.end(),
+            [&](const auto& x, const auto& y) { return active_.at(x).attack.id < active_.at(y).attack.id; });
   for (const auto& key : ended) {
     auto node = active_.extract(key);
     node.mapped().attack.active = false;

@@ -21,8 +21,8 @@ constexpr uint16_t kMaxLengthSpan = 128;
 constexpr uint8_t kMaxTtlSpan = 16;
 
 enum class Field { kProtocol, kDstPort, kSrcPort, kTcpFlags, kFragment, kLength, kTtl };
-constexpr std::array kFields = {Field::kProtocol, Field::kDstPort,  Field::kSrcPort, Field::kTcpFlags,
-                                Field::kFragment, Field::kLength, Field::kTtl};
+constexpr std::array kFields = {Field::kProtocol, Field::kDstPort, Field::kSrcPort, Field::kTcpFlags,
+                                Field::kFragment, Field::kLength,  Field::kTtl};
 
 struct Candidate {
   Field field{};
@@ -63,8 +63,7 @@ bool fieldApplies(Field f, const std::vector<const SampledPacket*>& set) {
       return all([](const SampledPacket* p) {
         return p->protocol == core::ip_proto::kTcp && !(p->fragment & core::FlowRecord::kNonFirstFragment);
       });
-    default:
-      return true;
+    default: return true;
   }
 }
 
@@ -181,11 +180,11 @@ std::string Fingerprint::toBpf(const std::string& dst, bool is_net) const {
   const bool v6 = dst.find(':') != std::string::npos;
   std::vector<std::string> parts{fmt::format("dst {} {}", is_net ? "net" : "host", dst)};
   if (protocol) {
-    parts.push_back(*protocol == core::ip_proto::kTcp    ? "tcp"
-                    : *protocol == core::ip_proto::kUdp  ? "udp"
-                    : *protocol == core::ip_proto::kIcmp ? "icmp"
+    parts.push_back(*protocol == core::ip_proto::kTcp      ? "tcp"
+                    : *protocol == core::ip_proto::kUdp    ? "udp"
+                    : *protocol == core::ip_proto::kIcmp   ? "icmp"
                     : *protocol == core::ip_proto::kIcmpV6 ? "icmp6"
-                                                          : fmt::format("{} proto {}", v6 ? "ip6" : "ip", *protocol));
+                                                           : fmt::format("{} proto {}", v6 ? "ip6" : "ip", *protocol));
   }
   if (fragments_only) parts.push_back(v6 ? "ip6[6] == 44" : "(ip[6:2] & 0x3fff) != 0");
   if (isIcmp(protocol) && dst_port) {

@@ -23,14 +23,14 @@ struct Range {
 // packets: what a filter must say to drop the attack and little else. Absent fields are wildcards.
 struct Fingerprint {
   std::optional<uint8_t> protocol;
-  std::optional<uint16_t> src_port;   // for ICMP: unused
-  std::optional<uint16_t> dst_port;   // for ICMP: type << 8 | code
+  std::optional<uint16_t> src_port;  // for ICMP: unused
+  std::optional<uint16_t> dst_port;  // for ICMP: type << 8 | code
   std::optional<Range<uint16_t>> ip_length;
-  std::optional<uint8_t> tcp_flags;   // exact match of all eight flag bits
+  std::optional<uint8_t> tcp_flags;  // exact match of all eight flag bits
   std::optional<Range<uint8_t>> ttl;
-  bool fragments_only = false;        // matches fragments only
-  double coverage = 0;                // share of the attack's sampled packets that match
-  uint32_t sample_size = 0;           // sampled packets it was derived from
+  bool fragments_only = false;  // matches fragments only
+  double coverage = 0;          // share of the attack's sampled packets that match
+  uint32_t sample_size = 0;     // sampled packets it was derived from
 
   [[nodiscard]] bool matches(const traffic::SampledPacket& p) const noexcept;
   [[nodiscard]] unsigned fieldCount() const noexcept;

@@ -25,8 +25,8 @@ Thresholds HostGroup::defaultHostThresholds() {
   t.setVectorPps(AttackVector::kUdpFlood, 30'000);
   t.setVectorPps(AttackVector::kIcmpFlood, 5'000);
   t.setVectorPps(AttackVector::kFragmentFlood, 5'000);
-  for (int v = static_cast<int>(AttackVector::kDnsAmplification); v <= static_cast<int>(AttackVector::kStunAmplification);
-       ++v) {
+  for (int v = static_cast<int>(AttackVector::kDnsAmplification);
+       v <= static_cast<int>(AttackVector::kStunAmplification); ++v) {
     t.setVectorPps(static_cast<AttackVector>(v), 5'000);
   }
   return t;

@@ -30,9 +30,9 @@ WindowVerdict judgeWindow(const traffic::TargetSlot& target, const HostGroup& gr
   const bool is_prefix = target.key.isPrefix();
   const Thresholds& t = is_prefix ? group.prefix : group.host;
   if (is_prefix) {
-    const bool spread = target.hosts >= group.carpet_min_hosts &&
-                        static_cast<double>(target.max_host_packets) <=
-                            group.carpet_max_host_share * static_cast<double>(c.packets);
+    const bool spread =
+        target.hosts >= group.carpet_min_hosts &&
+        static_cast<double>(target.max_host_packets) <= group.carpet_max_host_share * static_cast<double>(c.packets);
     if (!spread) return v;
   }
 

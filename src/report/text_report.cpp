@@ -19,10 +19,11 @@ void appendAttack(std::string& out, const detect::Attack& a, const AttributeFn& 
   out += fmt::format("\nAttack #{} on {} {} ({}, group {})\n", a.id, a.target.isPrefix() ? "prefix" : "host",
                      a.target.toString(), traffic::toString(a.target.direction), a.group);
   std::string vectors;
-  for (const auto& v : a.vectors) vectors += fmt::format("{}{}", vectors.empty() ? "" : ", ", detect::describe(v.vector));
+  for (const auto& v : a.vectors)
+    vectors += fmt::format("{}{}", vectors.empty() ? "" : ", ", detect::describe(v.vector));
   out += fmt::format("  vectors      {}\n", vectors);
-  out += fmt::format("  time         {} .. {} ({:.1f} s)\n", isoTime(a.start_ns), isoTime(a.end_ns),
-                     a.durationSeconds());
+  out +=
+      fmt::format("  time         {} .. {} ({:.1f} s)\n", isoTime(a.start_ns), isoTime(a.end_ns), a.durationSeconds());
   out += fmt::format("  peak         {}, {}\n", humanRate(static_cast<double>(a.peak_pps), "pps"),
                      humanRate(static_cast<double>(a.peak_bps), "bps"));
   out += fmt::format("  mean         {}, {}\n", humanRate(a.meanPps(), "pps"), humanRate(a.meanBps(), "bps"));

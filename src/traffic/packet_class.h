@@ -14,14 +14,14 @@ namespace rampart::traffic {
 // Reflection services are classes of their own because their volume is what defines an
 // amplification attack (a UDP source port of a known reflector).
 enum class PacketClass : uint8_t {
-  kTcpSyn,         // SYN without ACK
-  kTcpSynAck,      // SYN+ACK: reflected handshakes
-  kTcpAck,         // bare ACK without data
-  kTcpRst,         // RST with or without ACK
-  kTcpFlagAbuse,   // flag sets no stack sends: NULL, SYN+FIN, SYN+RST, FIN or URG without ACK, ...
-  kTcpOther,       // ordinary segments (data, FIN+ACK, ...)
-  kUdp,            // UDP from no known reflector port
-  kUdpDns,         // the classes from here to kUdpPortmap are "UDP from reflector port X"
+  kTcpSyn,        // SYN without ACK
+  kTcpSynAck,     // SYN+ACK: reflected handshakes
+  kTcpAck,        // bare ACK without data
+  kTcpRst,        // RST with or without ACK
+  kTcpFlagAbuse,  // flag sets no stack sends: NULL, SYN+FIN, SYN+RST, FIN or URG without ACK, ...
+  kTcpOther,      // ordinary segments (data, FIN+ACK, ...)
+  kUdp,           // UDP from no known reflector port
+  kUdpDns,        // the classes from here to kUdpPortmap are "UDP from reflector port X"
   kUdpNtp,
   kUdpSsdp,
   kUdpMemcached,
@@ -42,9 +42,9 @@ enum class PacketClass : uint8_t {
   kUdpTftp,
   kUdpSlp,
   kUdpStun,
-  kIcmp,           // ICMP and ICMPv6
-  kFragment,       // non-first fragments (no transport header)
-  kOther,          // GRE, ESP, other protocols
+  kIcmp,      // ICMP and ICMPv6
+  kFragment,  // non-first fragments (no transport header)
+  kOther,     // GRE, ESP, other protocols
   kCount
 };
 
@@ -74,9 +74,9 @@ class ReflectorPorts {
 [[nodiscard]] constexpr bool isTcpFlagAbuse(uint8_t flags) noexcept {
   using namespace core::tcp_flag;
   const uint8_t f = flags & (kFin | kSyn | kRst | kPsh | kAck | kUrg);
-  if (f == 0) return true;                                // NULL scan / flood
-  if ((f & kSyn) && (f & (kFin | kRst))) return true;     // SYN+FIN, SYN+RST
-  if ((f & kRst) && (f & kFin)) return true;              // RST+FIN
+  if (f == 0) return true;                                     // NULL scan / flood
+  if ((f & kSyn) && (f & (kFin | kRst))) return true;          // SYN+FIN, SYN+RST
+  if ((f & kRst) && (f & kFin)) return true;                   // RST+FIN
   if (!(f & kAck) && (f & (kFin | kPsh | kUrg))) return true;  // FIN/PSH/URG without ACK (XMAS, FIN scan)
   return false;
 }
@@ -94,13 +94,10 @@ class ReflectorPorts {
       if ((f & (kAck | kFin | kPsh)) == kAck && r.tcp_payload_empty) return PacketClass::kTcpAck;
       return PacketClass::kTcpOther;
     }
-    case core::ip_proto::kUdp:
-      return reflectors.classOf(r.src_port);
+    case core::ip_proto::kUdp: return reflectors.classOf(r.src_port);
     case core::ip_proto::kIcmp:
-    case core::ip_proto::kIcmpV6:
-      return PacketClass::kIcmp;
-    default:
-      return PacketClass::kOther;
+    case core::ip_proto::kIcmpV6: return PacketClass::kIcmp;
+    default: return PacketClass::kOther;
   }
 }
 

@@ -15,11 +15,11 @@ inline constexpr uint32_t kNoSlot = UINT32_MAX;
 struct TargetSlot {
   TargetKey key;
   uint32_t group = 0;
-  uint32_t parent = kNoSlot;        // a host's prefix aggregate (index in the prefix table)
-  uint32_t hosts = 0;               // a prefix's distinct hosts this window
-  uint64_t max_host_packets = 0;    // a prefix's busiest host this window (filled at window close)
-  uint64_t trigger_packets = 0;     // deep stats attach at this many packets in a window ...
-  uint64_t trigger_bytes = 0;       // ... or this many bytes
+  uint32_t parent = kNoSlot;      // a host's prefix aggregate (index in the prefix table)
+  uint32_t hosts = 0;             // a prefix's distinct hosts this window
+  uint64_t max_host_packets = 0;  // a prefix's busiest host this window (filled at window close)
+  uint64_t trigger_packets = 0;   // deep stats attach at this many packets in a window ...
+  uint64_t trigger_bytes = 0;     // ... or this many bytes
   DeepStats* deep = nullptr;
   TrafficCounts counts;
 };

@@ -19,9 +19,9 @@ struct TrafficConfig {
   std::size_t max_prefixes = 16384;  // prefix aggregates per window
   std::size_t max_deep = 1024;       // targets with deep stats (34 KiB each) at once
   std::size_t sample_capacity = PacketSample::kDefaultCapacity;
-  unsigned aggregate_v4 = 24;        // prefix aggregation when every address is protected
+  unsigned aggregate_v4 = 24;  // prefix aggregation when every address is protected
   unsigned aggregate_v6 = 48;
-  unsigned deep_idle_windows = 10;   // windows below trigger before deep stats are freed
+  unsigned deep_idle_windows = 10;  // windows below trigger before deep stats are freed
 };
 
 // When a group's targets get deep stats: a fraction of the group's lowest threshold, so that by
@@ -36,10 +36,10 @@ struct GroupTrigger {
 // What was counted beyond the per-target counters, for the metrics layer.
 struct TrafficStats {
   uint64_t records = 0;
-  uint64_t unprotected = 0;        // neither end in a protected network
-  uint64_t untracked_hosts = 0;    // records of hosts beyond a full host table (still in prefix totals)
+  uint64_t unprotected = 0;      // neither end in a protected network
+  uint64_t untracked_hosts = 0;  // records of hosts beyond a full host table (still in prefix totals)
   uint64_t untracked_prefixes = 0;
-  uint64_t deep_refused = 0;       // targets that reached a trigger while max_deep were in use
+  uint64_t deep_refused = 0;  // targets that reached a trigger while max_deep were in use
 };
 
 // Per-target counters for one-second windows (or any window the caller chooses): the hot path of

@@ -38,20 +38,36 @@ uint32_t randomPublicV4(std::mt19937_64& rng) {
 AttackScenario& AttackScenario::background(double seconds, uint64_t pps) {
   // Clients fetching pages: data from two servers, ACKs back; light enough never to count.
   Flood down;
-  down.base = PacketSpec{.src = "192.0.2.80", .dst = "198.51.100.20", .protocol = 6, .src_port = 443,
-                         .dst_port = 51000, .tcp_flags = 0x18, .ttl = 57, .payload_len = 1200};
+  down.base = PacketSpec{.src = "192.0.2.80",
+                         .dst = "198.51.100.20",
+                         .protocol = 6,
+                         .src_port = 443,
+                         .dst_port = 51000,
+                         .tcp_flags = 0x18,
+                         .ttl = 57,
+                         .payload_len = 1200};
   down.seconds = seconds;
   down.pps = pps;
   down.random_dst_port = true;
   Flood up = down;
-  up.base = PacketSpec{.src = "198.51.100.20", .dst = "192.0.2.80", .protocol = 6, .src_port = 51000,
-                       .dst_port = 443, .tcp_flags = 0x10, .ttl = 64};
+  up.base = PacketSpec{.src = "198.51.100.20",
+                       .dst = "192.0.2.80",
+                       .protocol = 6,
+                       .src_port = 51000,
+                       .dst_port = 443,
+                       .tcp_flags = 0x10,
+                       .ttl = 64};
   up.pps = pps / 2;
   up.random_dst_port = false;
   up.random_src_port = true;
   Flood dns;
-  dns.base = PacketSpec{.src = "198.51.100.53", .dst = "192.0.2.80", .protocol = 17, .src_port = 53,
-                        .dst_port = 40000, .ttl = 60, .payload_len = 90};
+  dns.base = PacketSpec{.src = "198.51.100.53",
+                        .dst = "192.0.2.80",
+                        .protocol = 17,
+                        .src_port = 53,
+                        .dst_port = 40000,
+                        .ttl = 60,
+                        .payload_len = 90};
   dns.seconds = seconds;
   dns.pps = std::max<uint64_t>(pps / 20, 1);
   dns.random_dst_port = true;

@@ -12,15 +12,15 @@ namespace rampart::testing {
 // A stream of packets at a steady rate, with some fields drawn at random per packet.
 struct Flood {
   PacketSpec base;
-  double start_s = 0;      // offset from the capture's start
+  double start_s = 0;  // offset from the capture's start
   double seconds = 2;
   uint64_t pps = 20'000;
   enum class Sources { kFixed, kSpoofed, kPool } sources = Sources::kFixed;
-  uint32_t pool_size = 50;           // kPool: this many distinct sources
+  uint32_t pool_size = 50;                // kPool: this many distinct sources
   std::string pool_base = "203.0.113.0";  // kPool: sources counted up from here (IPv4)
   bool random_src_port = false;
   bool random_dst_port = false;
-  uint32_t spread_dst_hosts = 0;     // >0: destinations drawn among this many hosts of base.dst's /24
+  uint32_t spread_dst_hosts = 0;  // >0: destinations drawn among this many hosts of base.dst's /24
 };
 
 // Builds a capture from floods plus an optional background of ordinary traffic, deterministically

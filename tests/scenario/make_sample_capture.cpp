@@ -16,18 +16,44 @@ int main(int argc, char** argv) {
   }
   rampart::testing::AttackScenario s;
   s.background(10);
-  s.add(Flood{.base = PacketSpec{.src = "0.0.0.0", .dst = "192.0.2.80", .protocol = 6, .dst_port = 443,
-                                 .tcp_flags = 0x02, .ttl = 241},
-              .start_s = 1, .seconds = 2, .pps = 30'000, .sources = Flood::Sources::kSpoofed,
-              .random_src_port = true});
-  s.add(Flood{.base = PacketSpec{.src = "0.0.0.0", .dst = "192.0.2.25", .protocol = 17, .src_port = 123,
-                                 .dst_port = 80, .ttl = 52, .payload_len = 440},
-              .start_s = 4.5, .seconds = 2, .pps = 15'000, .sources = Flood::Sources::kPool, .pool_size = 400,
-              .pool_base = "8.8.0.0", .random_dst_port = true});
-  s.add(Flood{.base = PacketSpec{.src = "0.0.0.0", .dst = "198.18.7.0", .protocol = 17, .src_port = 53,
-                                 .dst_port = 0, .ttl = 50, .payload_len = 1200},
-              .start_s = 7, .seconds = 2, .pps = 110'000, .sources = Flood::Sources::kPool, .pool_size = 2000,
-              .pool_base = "1.0.0.0", .random_dst_port = true, .spread_dst_hosts = 250});
+  s.add(Flood{
+      .base =
+          PacketSpec{
+              .src = "0.0.0.0", .dst = "192.0.2.80", .protocol = 6, .dst_port = 443, .tcp_flags = 0x02, .ttl = 241},
+      .start_s = 1,
+      .seconds = 2,
+      .pps = 30'000,
+      .sources = Flood::Sources::kSpoofed,
+      .random_src_port = true});
+  s.add(Flood{.base = PacketSpec{.src = "0.0.0.0",
+                                 .dst = "192.0.2.25",
+                                 .protocol = 17,
+                                 .src_port = 123,
+                                 .dst_port = 80,
+                                 .ttl = 52,
+                                 .payload_len = 440},
+              .start_s = 4.5,
+              .seconds = 2,
+              .pps = 15'000,
+              .sources = Flood::Sources::kPool,
+              .pool_size = 400,
+              .pool_base = "8.8.0.0",
+              .random_dst_port = true});
+  s.add(Flood{.base = PacketSpec{.src = "0.0.0.0",
+                                 .dst = "198.18.7.0",
+                                 .protocol = 17,
+                                 .src_port = 53,
+                                 .dst_port = 0,
+                                 .ttl = 50,
+                                 .payload_len = 1200},
+              .start_s = 7,
+              .seconds = 2,
+              .pps = 110'000,
+              .sources = Flood::Sources::kPool,
+              .pool_size = 2000,
+              .pool_base = "1.0.0.0",
+              .random_dst_port = true,
+              .spread_dst_hosts = 250});
   try {
     const auto n = s.write(argv[1]);
     std::printf("wrote %llu packets to %s\n", static_cast<unsigned long long>(n), argv[1]);

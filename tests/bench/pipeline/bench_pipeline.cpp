@@ -23,20 +23,37 @@ AttackScenario scenarioFor(const std::string& name) {
   s.background(4, 2000);
   if (name == "syn_flood") {
     s.add(Flood{.base = PacketSpec{.dst = "192.0.2.10", .protocol = 6, .dst_port = 80, .tcp_flags = 0x02},
-                .start_s = 0.5, .seconds = 3, .pps = 300'000, .sources = Flood::Sources::kSpoofed,
+                .start_s = 0.5,
+                .seconds = 3,
+                .pps = 300'000,
+                .sources = Flood::Sources::kSpoofed,
                 .random_src_port = true});
   } else if (name == "amplification_and_carpet") {
     s.add(Flood{.base = PacketSpec{.dst = "192.0.2.25", .protocol = 17, .src_port = 123, .payload_len = 440},
-                .start_s = 0.5, .seconds = 3, .pps = 100'000, .sources = Flood::Sources::kPool, .pool_size = 2000,
-                .pool_base = "8.8.0.0", .random_dst_port = true});
+                .start_s = 0.5,
+                .seconds = 3,
+                .pps = 100'000,
+                .sources = Flood::Sources::kPool,
+                .pool_size = 2000,
+                .pool_base = "8.8.0.0",
+                .random_dst_port = true});
     s.add(Flood{.base = PacketSpec{.dst = "198.18.7.0", .protocol = 17, .src_port = 53, .payload_len = 1200},
-                .start_s = 0.5, .seconds = 3, .pps = 200'000, .sources = Flood::Sources::kPool, .pool_size = 5000,
-                .pool_base = "1.0.0.0", .random_dst_port = true, .spread_dst_hosts = 250});
+                .start_s = 0.5,
+                .seconds = 3,
+                .pps = 200'000,
+                .sources = Flood::Sources::kPool,
+                .pool_size = 5000,
+                .pool_base = "1.0.0.0",
+                .random_dst_port = true,
+                .spread_dst_hosts = 250});
   } else if (name == "udp_many_hosts") {
     // Worst case for the host table: every packet to one of 60,000 destinations in a /16.
     for (int net = 0; net < 240; ++net) {
       s.add(Flood{.base = PacketSpec{.dst = "10.20." + std::to_string(net) + ".0", .protocol = 17, .dst_port = 9},
-                  .start_s = 0.5, .seconds = 2, .pps = 1'000, .sources = Flood::Sources::kSpoofed,
+                  .start_s = 0.5,
+                  .seconds = 2,
+                  .pps = 1'000,
+                  .sources = Flood::Sources::kSpoofed,
                   .spread_dst_hosts = 250});
     }
   }
@@ -68,8 +85,8 @@ void BM_DecodeCountDetect(benchmark::State& state, const std::string& name) {
   const auto packets = static_cast<double>(cap.packets.size());
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * cap.packets.size()));
   state.counters["Mpps"] = benchmark::Counter(packets / 1e6, benchmark::Counter::kIsIterationInvariantRate);
-  state.counters["ns_per_pkt"] = benchmark::Counter(packets * 1e-9, benchmark::Counter::kIsIterationInvariantRate |
-                                                                        benchmark::Counter::kInvert);
+  state.counters["ns_per_pkt"] =
+      benchmark::Counter(packets * 1e-9, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
   state.counters["packets"] = packets;
   state.counters["attacks"] = static_cast<double>(attacks);
 }

@@ -34,8 +34,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     analyzer.addPacket(link, packet.data, packet.timestamp_ns);
   }
   const app::AnalysisResult result = analyzer.finish();
-  report::CaptureSummary summary{{"fuzz"}, result.packets, result.first_ns, result.last_ns, result.decode,
-                                 result.traffic};
+  report::CaptureSummary summary{{"fuzz"},       result.packets, result.first_ns,
+                                 result.last_ns, result.decode,  result.traffic};
   (void)report::textReport(summary, result.attacks, {});
   (void)report::jsonReport(summary, result.attacks, {}).dump();
   return 0;

@@ -61,49 +61,68 @@ Flood flood(PacketSpec spec, uint64_t pps, Flood::Sources sources, bool random_s
 }
 
 PacketSpec tcp(uint8_t flags, uint16_t dst_port, uint16_t src_port = 40000) {
-  return PacketSpec{.dst = "192.0.2.10", .protocol = 6, .src_port = src_port, .dst_port = dst_port,
-                    .tcp_flags = flags, .ttl = 64};
+  return PacketSpec{
+      .dst = "192.0.2.10", .protocol = 6, .src_port = src_port, .dst_port = dst_port, .tcp_flags = flags, .ttl = 64};
 }
 
 PacketSpec udp(uint16_t src_port, uint16_t dst_port, uint16_t payload) {
-  return PacketSpec{.dst = "192.0.2.10", .protocol = 17, .src_port = src_port, .dst_port = dst_port, .ttl = 55,
+  return PacketSpec{.dst = "192.0.2.10",
+                    .protocol = 17,
+                    .src_port = src_port,
+                    .dst_port = dst_port,
+                    .ttl = 55,
                     .payload_len = payload};
 }
 
 std::vector<VectorCase> vectorCases() {
   using S = Flood::Sources;
   std::vector<VectorCase> cases = {
-      {"syn_flood", flood(tcp(0x02, 80), 25'000, S::kSpoofed, true, false),
+      {"syn_flood",
+       flood(tcp(0x02, 80), 25'000, S::kSpoofed, true, false),
        {"192.0.2.10", AttackVector::kSynFlood, 6, std::nullopt, 80, 0x02, 40}},
-      {"syn_ack_reflection", flood(tcp(0x12, 0, 443), 25'000, S::kPool, false, true),
+      {"syn_ack_reflection",
+       flood(tcp(0x12, 0, 443), 25'000, S::kPool, false, true),
        {"192.0.2.10", AttackVector::kSynAckReflection, 6, 443, std::nullopt, 0x12, 40}},
-      {"ack_flood", flood(tcp(0x10, 443), 70'000, S::kSpoofed, true, false),
+      {"ack_flood",
+       flood(tcp(0x10, 443), 70'000, S::kSpoofed, true, false),
        {"192.0.2.10", AttackVector::kAckFlood, 6, std::nullopt, 443, 0x10, 40}},
-      {"rst_flood", flood(tcp(0x04, 80), 12'000, S::kSpoofed, true, false),
+      {"rst_flood",
+       flood(tcp(0x04, 80), 12'000, S::kSpoofed, true, false),
        {"192.0.2.10", AttackVector::kRstFlood, 6, std::nullopt, 80, 0x04, 40}},
-      {"tcp_flag_abuse_xmas", flood(tcp(0x29, 22), 12'000, S::kSpoofed, true, false),
+      {"tcp_flag_abuse_xmas",
+       flood(tcp(0x29, 22), 12'000, S::kSpoofed, true, false),
        {"192.0.2.10", AttackVector::kTcpFlagAbuse, 6, std::nullopt, 22, 0x29, 40}},
-      {"udp_flood", flood(udp(0, 27000, 100), 70'000, S::kSpoofed, true, false),
+      {"udp_flood",
+       flood(udp(0, 27000, 100), 70'000, S::kSpoofed, true, false),
        {"192.0.2.10", AttackVector::kUdpFlood, 17, std::nullopt, 27000, std::nullopt, 128}},
       {"icmp_flood",
-       flood(PacketSpec{.dst = "192.0.2.10", .protocol = 1, .ttl = 64, .payload_len = 56, .icmp_type = 8},
-             12'000, S::kSpoofed, false, false),
+       flood(PacketSpec{.dst = "192.0.2.10", .protocol = 1, .ttl = 64, .payload_len = 56, .icmp_type = 8}, 12'000,
+             S::kSpoofed, false, false),
        {"192.0.2.10", AttackVector::kIcmpFlood, 1, std::nullopt, 0x0800, std::nullopt, 84}},
       {"fragment_flood",
-       flood(PacketSpec{.dst = "192.0.2.10", .protocol = 17, .ttl = 64, .payload_len = 1000, .more_fragments = true,
+       flood(PacketSpec{.dst = "192.0.2.10",
+                        .protocol = 17,
+                        .ttl = 64,
+                        .payload_len = 1000,
+                        .more_fragments = true,
                         .fragment_offset = 185},
              12'000, S::kSpoofed, false, false),
        {"192.0.2.10", AttackVector::kFragmentFlood, 17, std::nullopt, std::nullopt, std::nullopt, std::nullopt}},
-      {"other_reflection", flood(udp(27015, 0, 600), 70'000, S::kPool, false, true),
+      {"other_reflection",
+       flood(udp(27015, 0, 600), 70'000, S::kPool, false, true),
        {"192.0.2.10", AttackVector::kOtherReflection, 17, 27015, std::nullopt, std::nullopt, 628}},
       {"ipv6_syn_flood",
-       flood(PacketSpec{.src = "2001:db8:bad::1", .dst = "2001:db8::10", .protocol = 6, .dst_port = 443,
-                        .tcp_flags = 0x02, .ttl = 60},
+       flood(PacketSpec{.src = "2001:db8:bad::1",
+                        .dst = "2001:db8::10",
+                        .protocol = 6,
+                        .dst_port = 443,
+                        .tcp_flags = 0x02,
+                        .ttl = 60},
              25'000, S::kFixed, true, false),
        {"2001:db8::10", AttackVector::kSynFlood, 6, std::nullopt, 443, 0x02, 60}},
       {"unclassified_esp",
-       flood(PacketSpec{.dst = "192.0.2.10", .protocol = 50, .ttl = 64, .payload_len = 60}, 70'000, S::kSpoofed,
-             false, false),
+       flood(PacketSpec{.dst = "192.0.2.10", .protocol = 50, .ttl = 64, .payload_len = 60}, 70'000, S::kSpoofed, false,
+             false),
        {"192.0.2.10", AttackVector::kUnclassified, 50, std::nullopt, std::nullopt, std::nullopt, 80}},
   };
   // Every reflection service Rampart names, from 300 reflectors at 12 kpps.
