@@ -94,9 +94,11 @@ void profileAttack(Attack& attack, const traffic::DeepStats& deep, double finger
   bool reflection = false;
   for (const auto& v : attack.vectors)
     reflection = reflection || isAmplification(v.vector) || v.vector == AttackVector::kSynAckReflection;
-  attack.spoofing_likely = !reflection && attack.distinct_sources >= kSpoofMinSources &&
-                           static_cast<double>(attack.distinct_sources) >=
-                               kSpoofSourcesPerPacket * static_cast<double>(std::max(attack.attack_packets, total));
+  // Sources per record, not per packet: a sampled flow record stands for many packets but was sent
+  // by one source, so records are what a spoofing tool multiplies.
+  attack.spoofing_likely =
+      !reflection && attack.distinct_sources >= kSpoofMinSources &&
+      static_cast<double>(attack.distinct_sources) >= kSpoofSourcesPerPacket * static_cast<double>(deep.sample.seen());
   attack.fingerprint = buildFingerprint(deep.sample.items(), classes, fingerprint_min_share);
 }
 

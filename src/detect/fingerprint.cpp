@@ -187,6 +187,7 @@ std::string Fingerprint::toBpf(const std::string& dst, bool is_net) const {
                                                            : fmt::format("{} proto {}", v6 ? "ip6" : "ip", *protocol));
   }
   if (fragments_only) parts.push_back(v6 ? "ip6[6] == 44" : "(ip[6:2] & 0x3fff) != 0");
+  // libpcap's tcp[] works on IPv4 only (flags below); icmp6[] counts from the fixed IPv6 header.
   if (isIcmp(protocol) && dst_port) {
     const char* base = *protocol == core::ip_proto::kIcmp ? "icmp" : "icmp6";
     parts.push_back(fmt::format("{}[0] == {} and {}[1] == {}", base, *dst_port >> 8, base, *dst_port & 0xff));
@@ -194,7 +195,10 @@ std::string Fingerprint::toBpf(const std::string& dst, bool is_net) const {
     if (src_port) parts.push_back(fmt::format("src port {}", *src_port));
     if (dst_port) parts.push_back(fmt::format("dst port {}", *dst_port));
   }
-  if (tcp_flags) parts.push_back(fmt::format("tcp[tcpflags] == {:#04x}", *tcp_flags));
+  if (tcp_flags) {  // IPv6: byte 13 of a TCP header right after the fixed 40-byte header
+    parts.push_back(v6 ? fmt::format("ip6[53] == {:#04x}", *tcp_flags)
+                       : fmt::format("tcp[tcpflags] == {:#04x}", *tcp_flags));
+  }
   if (ip_length) {
     const char* len = v6 ? "(ip6[4:2] + 40)" : "ip[2:2]";
     parts.push_back(ip_length->low == ip_length->high

@@ -21,12 +21,11 @@ void TrafficCounters::add(const core::FlowRecord& r) noexcept {
   const uint64_t pkts = uint64_t{r.packets} * r.sampling_rate;
   const uint64_t bytes = r.bytes * r.sampling_rate;
 
+  // Only an incoming host can be reused without a look-up: a record from a host we saw sending
+  // may be addressed to another protected host, and then counts for that one.
   uint32_t h = last_host_;
   uint32_t prefix = kNoSlot;
-  if (h != kNoSlot) {
-    const TargetKey& k = hosts_[h].key;
-    if (k.address != (k.direction == Direction::kIncoming ? r.dst : r.src)) h = resolveHost(r, prefix);
-  } else {
+  if (h == kNoSlot || hosts_[h].key.direction != Direction::kIncoming || hosts_[h].key.address != r.dst) {
     h = resolveHost(r, prefix);
   }
   if (h != kNoSlot) {
@@ -51,21 +50,18 @@ void TrafficCounters::account(TargetSlot& s, const core::FlowRecord& r, PacketCl
 
 // Finds the host a record is counted for: its destination when that is protected (incoming), else
 // its source when that is (outgoing), creating the host's slot, and its prefix's, on first sight.
-// Slots already in the table are tried before the prefix table, so that steady outgoing traffic
-// costs two hash probes and no longest-prefix match. When the host table is full the record still
-// counts towards its prefix, returned in `untracked_prefix`.
+// A destination already in this window's table needs no prefix look-up. When the host table is
+// full the record still counts towards its prefix, returned in `untracked_prefix`.
 uint32_t TrafficCounters::resolveHost(const core::FlowRecord& r, uint32_t& untracked_prefix) noexcept {
   const TargetKey in{r.dst, 128, Direction::kIncoming};
   const uint64_t in_hash = in.hash();
   if (const uint32_t i = hosts_.find(in, in_hash); i != kNoSlot) return i;
-  const TargetKey out{r.src, 128, Direction::kOutgoing};
-  const uint64_t out_hash = out.hash();
-  if (!networks_.protectsEverything()) {
-    if (const uint32_t i = hosts_.find(out, out_hash); i != kNoSlot) return i;
-  }
   if (const auto m = networks_.match(r.dst, config_.aggregate_v4, config_.aggregate_v6)) {
     return insertHost(in, in_hash, *m, untracked_prefix);
   }
+  const TargetKey out{r.src, 128, Direction::kOutgoing};
+  const uint64_t out_hash = out.hash();
+  if (const uint32_t i = hosts_.find(out, out_hash); i != kNoSlot) return i;
   if (const auto m = networks_.match(r.src)) return insertHost(out, out_hash, *m, untracked_prefix);
   ++stats_.unprotected;
   return kNoSlot;
