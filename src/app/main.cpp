@@ -2,10 +2,13 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <exception>
 
 #include "app/analyze_command.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   CLI::App app{"Rampart: DDoS detection and mitigation for organisations without a security budget"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "rampart 0.1.0");
@@ -23,4 +26,15 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : rampart::app::kExitError;
   }
   return exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {  // a bug, not bad input: say so rather than abort silently
+    std::fprintf(stderr, "rampart: internal error: %s\n", e.what());
+    return rampart::app::kExitError;
+  }
 }

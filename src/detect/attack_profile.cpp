@@ -2,6 +2,7 @@
 #include "detect/attack_profile.h"
 
 #include <algorithm>
+#include <cmath>
 #include <unordered_map>
 
 namespace rampart::detect {
@@ -80,7 +81,7 @@ void profileAttack(Attack& attack, const traffic::DeepStats& deep, double finger
     }
     total += p.weight;
   }
-  attack.distinct_sources = static_cast<uint64_t>(deep.sources.estimate() + 0.5);
+  attack.distinct_sources = static_cast<uint64_t>(std::llround(deep.sources.estimate()));
   if (total == 0) return;
   attack.top_sources.clear();
   for (const auto& [addr, share] : topShares<core::IpAddress, core::IpAddressHash>(sources, total, top_n)) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <functional>
 #include <unordered_map>
 #include <vector>
@@ -163,7 +164,7 @@ unsigned Fingerprint::fieldCount() const noexcept {
 std::string Fingerprint::toString() const {
   std::vector<std::string> parts;
   if (protocol) parts.push_back(protocolName(*protocol));
-  if (fragments_only) parts.push_back("fragments");
+  if (fragments_only) parts.emplace_back("fragments");
   if (isIcmp(protocol) && dst_port) {
     parts.push_back(fmt::format("type {} code {}", *dst_port >> 8, *dst_port & 0xff));
   } else {
@@ -186,7 +187,7 @@ std::string Fingerprint::toBpf(const std::string& dst, bool is_net) const {
                     : *protocol == core::ip_proto::kIcmpV6 ? "icmp6"
                                                            : fmt::format("{} proto {}", v6 ? "ip6" : "ip", *protocol));
   }
-  if (fragments_only) parts.push_back(v6 ? "ip6[6] == 44" : "(ip[6:2] & 0x3fff) != 0");
+  if (fragments_only) parts.emplace_back(v6 ? "ip6[6] == 44" : "(ip[6:2] & 0x3fff) != 0");
   // libpcap's tcp[] works on IPv4 only (flags below); icmp6[] counts from the fixed IPv6 header.
   if (isIcmp(protocol) && dst_port) {
     const char* base = *protocol == core::ip_proto::kIcmp ? "icmp" : "icmp6";
@@ -224,7 +225,7 @@ Fingerprint buildFingerprint(std::span<const SampledPacket> sample, const ClassF
   Fingerprint fp;
   fp.sample_size = static_cast<uint32_t>(set.size());
   if (total == 0) return fp;
-  const auto needed = static_cast<uint64_t>(static_cast<double>(total) * std::clamp(min_share, 0.0, 1.0) + 0.5);
+  const auto needed = static_cast<uint64_t>(std::llround(static_cast<double>(total) * std::clamp(min_share, 0.0, 1.0)));
   uint64_t kept = total;
   std::array<bool, kFields.size()> used{};
   while (true) {
