@@ -7,18 +7,15 @@
 #include <filesystem>
 
 #include "app/analyze_files.h"
+#include "support/shared_data.h"
 
 namespace rampart::app {
 namespace {
 
 namespace fs = std::filesystem;
 
-fs::path sharedData() { return fs::path(RAMPART_SOURCE_DIR) / ".." / "shared" / "data"; }
-
-bool inCi() {
-  const char* ci = std::getenv("CI");
-  return ci != nullptr && std::string(ci) == "true";
-}
+fs::path sharedData() { return testing::sharedDataDir(RAMPART_SOURCE_DIR); }
+using testing::inCi;
 
 std::vector<std::string> capturesIn(const std::string& folder) {
   std::vector<std::string> out;

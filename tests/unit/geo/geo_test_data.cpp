@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "geo_test_data.h"
 
+#include "support/shared_data.h"
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -148,8 +150,7 @@ void MmdbTest::SetUp() {
     db_ = &*built.databases;
     return;
   }
-  const char* ci = std::getenv("CI");
-  if (ci != nullptr && std::string(ci) == "true") FAIL() << built.why_not << " (CI=true: not skipping)";
+  if (::rampart::testing::inCi()) FAIL() << built.why_not << " (CI=true: not skipping)";
   GTEST_SKIP() << built.why_not;
 }
 

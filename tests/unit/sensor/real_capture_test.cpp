@@ -13,18 +13,15 @@
 
 #include "decode/packet_decoder.h"
 #include "sensor/pcap_file_source.h"
+#include "support/shared_data.h"
 
 namespace rampart::sensor {
 namespace {
 
 namespace fs = std::filesystem;
 
-fs::path sharedData() { return fs::path(RAMPART_SOURCE_DIR) / ".." / "shared" / "data"; }
-
-bool inCi() {
-  const char* ci = std::getenv("CI");
-  return ci != nullptr && std::string(ci) == "true";
-}
+fs::path sharedData() { return testing::sharedDataDir(RAMPART_SOURCE_DIR); }
+using testing::inCi;
 
 // The captures of `folder` whose names end in `suffix`, sorted; empty when the folder is absent.
 std::vector<fs::path> captures(const std::string& folder, const std::string& suffix) {
