@@ -18,7 +18,8 @@ function(rampart_add_test name)
     target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
     target_compile_definitions(${name} PRIVATE RAMPART_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
                                                RAMPART_BINARY_DIR="${PROJECT_BINARY_DIR}")
-    gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS unit)
+    # Named <executable>.<Suite>.<Test>, so `ctest -R geo_test` selects one module's tests.
+    gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST TEST_PREFIX "${name}." PROPERTIES LABELS unit)
   elseif(ARG_KIND STREQUAL "fuzz")
     set(corpus ${CMAKE_CURRENT_SOURCE_DIR}/${ARG_CORPUS}/corpus)
     set(regressions ${CMAKE_CURRENT_SOURCE_DIR}/${ARG_CORPUS}/regressions)
