@@ -9,7 +9,10 @@ TargetTable::TargetTable(std::size_t max_targets)
     : max_targets_(max_targets == 0 ? 1 : max_targets),
       mask_(std::bit_ceil(max_targets_ * 2) - 1),
       buckets_(mask_ + 1, kNoSlot) {
-  used_buckets_.reserve(std::min<std::size_t>(max_targets_, 4096));
+  // Reserved whole (address space only: pages are touched as slots fill) so that a busy window never
+  // reallocates and copies its slots.
+  slots_.reserve(max_targets_);
+  used_buckets_.reserve(max_targets_);
 }
 
 void TargetTable::clear() noexcept {
