@@ -3,8 +3,10 @@
 
 #include <cstdio>
 #include <exception>
+#include <string>
 
 #include "app/analyze_command.h"
+#include "app/check_config_command.h"
 
 namespace {
 
@@ -15,6 +17,8 @@ int run(int argc, char** argv) {
   int exit_code = 0;
   rampart::app::AnalyzeArgs analyze;
   rampart::app::addAnalyzeCommand(app, analyze, exit_code);
+  std::string config_path;
+  rampart::app::addCheckConfigCommand(app, config_path, exit_code);
   if (argc < 2) {  // a bare `rampart` should show what it can do, not only what is missing
     std::fputs(app.help().c_str(), stderr);
     return rampart::app::kExitError;

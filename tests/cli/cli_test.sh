@@ -35,6 +35,8 @@ head -c 100000 "$sample" >"$work/cut.pcap"
 check damaged-capture 2 "^rampart: .*cut.pcap.*(truncated|damaged|short)" -- "$rampart" analyze "$work/cut.pcap"
 printf '[defaults]\npps = "many"\n' >"$work/bad.toml"
 check bad-config 2 "bad.toml:2: 'defaults.pps' must be a whole number" -- "$rampart" analyze -c "$work/bad.toml" "$sample"
+check check-config-valid 0 "valid \\(2 host groups\\)" -- "$rampart" check-config "$(dirname "$0")/../../config/rampart.toml"
+check check-config-invalid 2 "bad.toml:2: 'defaults.pps' must be a whole number" -- "$rampart" check-config "$work/bad.toml"
 check bad-threshold 2 "expected VECTOR=PPS" -- "$rampart" analyze --threshold syn=5 "$sample"
 check sample-text 1 "3 attacks found" -- "$rampart" analyze --geoip-dir "$work" "$sample"
 check high-threshold-quiet 0 "No attack found" -- "$rampart" analyze --geoip-dir "$work" --threshold-pps 10000000 \
