@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "app/analyze_files.h"
+#include "app/attribution.h"
 #include "app/config.h"
 #include "geo/attributor.h"
 #include "report/analysis_report.h"
@@ -40,17 +41,6 @@ void applyOverrides(const ThresholdOverrides& o, Config& cfg) {
   if (o.hold_down_seconds) cfg.analyzer.detector.hold_down_ns = static_cast<uint64_t>(*o.hold_down_seconds * 1e9);
 }
 
-geo::Attributor openAttributor(const AnalyzeArgs& args, const Config& cfg) {
-  geo::AttributorConfig gc = geo::Attributor::discover(args.geoip_dir);
-  if (!cfg.geo.country_db.empty()) gc.country_db = cfg.geo.country_db;
-  if (!cfg.geo.asn_db.empty()) gc.asn_db = cfg.geo.asn_db;
-  if (!args.geoip_country.empty()) gc.country_db = args.geoip_country;
-  if (!args.geoip_asn.empty()) gc.asn_db = args.geoip_asn;
-  auto opened = geo::Attributor::open(gc);
-  if (!opened) throw ConfigError(opened.error());
-  return std::move(opened).value();
-}
-
 }  // namespace
 
 void addAnalyzeCommand(CLI::App& app, AnalyzeArgs& args, int& exit_code) {
@@ -79,7 +69,7 @@ int runAnalyze(const AnalyzeArgs& args) {
   try {
     if (!args.config.empty()) cfg = loadConfig(args.config);
     applyOverrides(args.overrides, cfg);
-    attributor = openAttributor(args, cfg);
+    attributor = openAttributor(cfg.geo, args.geoip_dir, args.geoip_country, args.geoip_asn);
   } catch (const ConfigError& e) {
     std::fprintf(stderr, "rampart: %s\n", e.what());
     return kExitError;
@@ -94,8 +84,7 @@ int runAnalyze(const AnalyzeArgs& args) {
 
   report::CaptureSummary summary{args.captures,  result.packets, result.first_ns,
                                  result.last_ns, result.decode,  result.traffic};
-  report::AttributeFn attribute;
-  if (attributor.enabled()) attribute = [&attributor](const core::IpAddress& a) { return attributor.lookup(a); };
+  const report::AttributeFn attribute = attributeWith(attributor);
   if (args.json) {
     std::cout << report::jsonReport(summary, result.attacks, attribute).dump(2) << '\n';
   } else {

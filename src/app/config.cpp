@@ -163,6 +163,27 @@ Config parseConfig(std::string_view text, const std::string& source) {
     r.string("asn", cfg.geo.asn_db);
     r.checkNoUnknownKeys();
   }
+  if (const toml::table* t = top.subtable("events")) {
+    Reader r(*t, source, "events");
+    r.string("file", cfg.run.events);
+    r.checkNoUnknownKeys();
+  }
+  if (const toml::array* list = top.array("sensor")) {
+    for (const toml::node& node : *list) {
+      if (!node.is_table()) fail(source, node.source(), "each [[sensor]] must be a table");
+      Reader r(*node.as_table(), source, "sensor");
+      SensorSettings sensor;
+      std::string type;
+      if (!r.string("type", type)) fail(source, node.source(), "[[sensor]] needs a type (af_packet)");
+      if (type != "af_packet") fail(source, node.source(), fmt::format("unknown sensor type '{}' (af_packet)", type));
+      if (!r.string("interface", sensor.interface) || sensor.interface.empty()) {
+        fail(source, node.source(), "an af_packet sensor needs an interface");
+      }
+      r.number("sample_one_in", sensor.sample_one_in, 1, 1 << 20);
+      r.checkNoUnknownKeys();
+      cfg.run.sensors.push_back(std::move(sensor));
+    }
+  }
   detect::HostGroup defaults;
   if (const toml::table* t = top.subtable("defaults")) {
     Reader r(*t, source, "defaults");

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "app/capture_analyzer.h"
 
@@ -20,9 +21,23 @@ struct GeoSettings {
   std::string asn_db;      // .mmdb, or .csv files separated by commas
 };
 
+// Where `rampart run` takes traffic from.
+struct SensorSettings {
+  enum class Type { kAfPacket };
+  Type type = Type::kAfPacket;
+  std::string interface;       // af_packet
+  uint32_t sample_one_in = 1;  // af_packet: kernel keeps 1 packet in N
+};
+
+struct RunSettings {
+  std::vector<SensorSettings> sensors;
+  std::string events = "-";  // JSON-lines attack events: a file path, or "-" for stdout
+};
+
 struct Config {
   AnalyzerSettings analyzer;
   GeoSettings geo;
+  RunSettings run;
 };
 
 // Parses a TOML configuration (format: docs/configuration.md, sample: config/rampart.toml).

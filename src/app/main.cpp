@@ -7,6 +7,7 @@
 
 #include "app/analyze_command.h"
 #include "app/check_config_command.h"
+#include "app/run_command.h"
 
 namespace {
 
@@ -19,6 +20,8 @@ int run(int argc, char** argv) {
   rampart::app::addAnalyzeCommand(app, analyze, exit_code);
   std::string config_path;
   rampart::app::addCheckConfigCommand(app, config_path, exit_code);
+  rampart::app::RunArgs run;
+  rampart::app::addRunCommand(app, run, exit_code);
   if (argc < 2) {  // a bare `rampart` should show what it can do, not only what is missing
     std::fputs(app.help().c_str(), stderr);
     return rampart::app::kExitError;

@@ -15,100 +15,23 @@ set -euo pipefail
 
 RAMPART=${1:?usage: netns_hping3_test.sh PATH_TO_RAMPART}
 
-unavailable() {
-  if [[ "${CI:-}" == "true" ]]; then
-    echo "FAIL: $1 (CI=true, so this test may not be skipped)" >&2
-    exit 1
-  fi
-  echo "SKIP: $1"
-  exit 77
-}
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
+readonly NS_PREFIX=rampart-hp
+readonly ATTACKER=10.200.61.1
+readonly VICTIM=10.200.61.2
+# shellcheck source=netns_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/netns_lib.sh"
 
 [[ -x "$RAMPART" ]] || fail "$RAMPART is not an executable"
-[[ $(id -u) -eq 0 ]] || unavailable "needs root to create network namespaces (run as root, e.g. sudo ctest -L integration)"
-for tool in ip hping3 tcpdump timeout python3; do
-  command -v "$tool" >/dev/null 2>&1 || unavailable "$tool is not installed (Debian: apt-get install hping3 tcpdump iproute2 coreutils python3)"
-done
+require_root_and_tools ip hping3 tcpdump timeout python3
 
 # The interpreter itself, not a wrapper such as a pyenv shim (which costs ~1 s a start).
 PYTHON=$(python3 -c 'import sys; print(sys.executable)')
 readonly PYTHON
 
-readonly NS_PREFIX=rampart-hp
-readonly NS_A=$NS_PREFIX-a-$$ # attacker
-readonly NS_V=$NS_PREFIX-v-$$ # victim
-readonly ATTACKER=10.200.61.1
-readonly VICTIM=10.200.61.2
 readonly FLOOD_SECONDS=3
 # Default per-vector thresholds, as in src/detect/thresholds.cpp. A case runs with them when the
 # flood reached at least twice the threshold; otherwise (a slow or busy machine) it passes a lower one.
 declare -A DEFAULT_PPS=([syn-flood]=10000 [udp-flood]=30000 [icmp-flood]=5000)
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/rampart-netns-hping3.XXXXXX")
-BG_PIDS=()
-CREATED_NS=()
-
-cleanup() {
-  local pid ns
-  for pid in "${BG_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  for ns in "${CREATED_NS[@]}"; do
-    # Anything still running inside our namespaces was started by this script.
-    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
-    ip netns del "$ns" 2>/dev/null || true
-  done
-  wait 2>/dev/null || true
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# Namespaces left by an earlier run of this test that was killed (e.g. by the ctest timeout): the
-# name ends with the pid of the script that made it, and that script is gone.
-remove_stale_namespaces() {
-  local ns pid
-  for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
-    [[ "$ns" =~ ^$NS_PREFIX-[av]-([0-9]+)$ ]] || continue
-    kill -0 "${BASH_REMATCH[1]}" 2>/dev/null && continue
-    echo "removing stale namespace $ns"
-    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
-    ip netns del "$ns" 2>/dev/null || true
-  done
-}
-
-setup_namespaces() {
-  remove_stale_namespaces
-  if ! ip netns add "$NS_A" 2>"$TMP/netns.err"; then
-    unavailable "'ip netns add' is not permitted here: $(cat "$TMP/netns.err")"
-  fi
-  CREATED_NS+=("$NS_A")
-  ip netns add "$NS_V"
-  CREATED_NS+=("$NS_V")
-  # Both ends are created directly inside the namespaces: nothing appears in the root namespace.
-  ip link add veth-a netns "$NS_A" type veth peer name veth-v netns "$NS_V"
-  ip -n "$NS_A" addr add "$ATTACKER/24" dev veth-a
-  ip -n "$NS_V" addr add "$VICTIM/24" dev veth-v
-  local ns
-  for ns in "$NS_A" "$NS_V"; do ip -n "$ns" link set lo up; done
-  ip -n "$NS_A" link set veth-a up
-  ip -n "$NS_V" link set veth-v up
-
-  # Wait until the link carries traffic: both ends up and an echo request answered (this also
-  # resolves the victim's MAC address before any capture starts).
-  local i
-  for ((i = 0; i < 50; i++)); do
-    if ip -n "$NS_A" link show veth-a | grep -q 'state UP' && ip -n "$NS_V" link show veth-v | grep -q 'state UP' &&
-      ip netns exec "$NS_A" timeout 2 hping3 -1 -c 1 "$VICTIM" 2>/dev/null | grep -q "ip=$VICTIM .*icmp_seq="; then
-      return 0
-    fi
-    sleep 0.2
-  done
-  fail "the veth link between $NS_A and $NS_V did not come up"
-}
 
 TCPDUMP_PID=
 CAPTURED=0

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/run_command.h"
+
+#include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
+
+#include "app/analyze_command.h"
+#include "app/config.h"
+#include "app/daemon.h"
+
+namespace rampart::app {
+
+void addRunCommand(CLI::App& app, RunArgs& args, int& exit_code) {
+  CLI::App* cmd = app.add_subcommand("run", "Watch live traffic and report attacks as they happen");
+  cmd->add_option("-c,--config", args.config, "TOML configuration with [[sensor]] tables")->required();
+  cmd->add_option("--events", args.events, "JSON-lines event stream: a file, or - for stdout");
+  cmd->add_option("--geoip-dir", args.geoip_dir, "Directory searched for GeoIP/ASN databases")->capture_default_str();
+  cmd->callback([&args, &exit_code] { exit_code = runDaemon(args); });
+}
+
+int runDaemon(const RunArgs& args) {
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  Config cfg;
+  try {
+    cfg = loadConfig(args.config);
+  } catch (const ConfigError& e) {
+    spdlog::error("{}", e.what());
+    return kExitError;
+  }
+  if (!args.events.empty()) cfg.run.events = args.events;
+  const core::SystemClock clock;
+  Daemon daemon(args.config, std::move(cfg), clock, args.geoip_dir);
+  return daemon.run();
+}
+
+}  // namespace rampart::app
