@@ -94,6 +94,32 @@ TEST(ConfigTest, ErrorsNameTheFileAndLine) {
   EXPECT_EQ(errorOf("colour = 1\n"), "rampart.toml:1: unknown key 'colour'");
 }
 
+TEST(ConfigTest, SensorsAndEventStream) {
+  const Config c = parseConfig(R"(
+[[sensor]]
+type = "af_packet"
+interface = "eth1"
+sample_one_in = 8
+
+[[sensor]]
+type = "af_packet"
+interface = "eth2"
+
+[events]
+file = "/tmp/events.jsonl"
+)",
+                               "rampart.toml");
+  ASSERT_EQ(c.run.sensors.size(), 2u);
+  EXPECT_EQ(c.run.sensors[0].interface, "eth1");
+  EXPECT_EQ(c.run.sensors[0].sample_one_in, 8u);
+  EXPECT_EQ(c.run.sensors[1].sample_one_in, 1u);
+  EXPECT_EQ(c.run.events, "/tmp/events.jsonl");
+  EXPECT_EQ(errorOf("[[sensor]]\ntype = \"netmap\"\n"), "rampart.toml:1: unknown sensor type 'netmap' (af_packet)");
+  EXPECT_EQ(errorOf("[[sensor]]\ntype = \"af_packet\"\n"), "rampart.toml:1: an af_packet sensor needs an interface");
+  EXPECT_EQ(errorOf("[[sensor]]\ntype = \"af_packet\"\ninterface = \"x\"\nsample_one_in = 0\n"),
+            "rampart.toml:4: 'sensor.sample_one_in' must be between 1 and 1048576");
+}
+
 TEST(ConfigTest, MissingFileIsAClearError) {
   try {
     (void)loadConfig("/nonexistent/rampart.toml");
