@@ -14,6 +14,7 @@
 #include "app/analyze_command.h"
 #include "app/attribution.h"
 #include "detect/detector.h"
+#include "flow/sflow/sflow_decoder.h"
 #include "report/event_json.h"
 #include "traffic/traffic_counters.h"
 
@@ -46,6 +47,13 @@ struct Daemon::Engine {
   core::FlowRecord record;
 };
 
+struct Daemon::FlowSensor {
+  explicit FlowSensor(sensor::UdpListener l) : listener(std::move(l)) {}
+  sensor::UdpListener listener;
+  flow::sflow::SflowDecoder decoder;
+  std::vector<core::FlowRecord> records;
+};
+
 Daemon::Daemon(std::string config_path, Config config, const core::Clock& clock, std::string geoip_dir)
     : config_path_(std::move(config_path)),
       config_(std::move(config)),
@@ -73,6 +81,16 @@ bool Daemon::openEvents() {
 
 bool Daemon::openSensors() {
   for (const SensorSettings& s : config_.run.sensors) {
+    if (s.type == SensorSettings::Type::kSflow) {
+      auto listener = sensor::UdpListener::open(s.listen);
+      if (!listener) {
+        spdlog::error("{}", listener.error());
+        return false;
+      }
+      spdlog::info("receiving sFlow on {}", s.listen);
+      flow_sensors_.push_back(std::make_unique<FlowSensor>(std::move(listener).value()));
+      continue;
+    }
     auto source = sensor::AfPacketSource::open({.interface = s.interface, .sample_one_in = s.sample_one_in});
     if (!source) {
       spdlog::error("{}", source.error());
@@ -82,7 +100,7 @@ bool Daemon::openSensors() {
                  s.sample_one_in > 1 ? fmt::format(", 1:{} sampling", s.sample_one_in) : std::string());
     sources_.push_back(std::move(source).value());
   }
-  if (sources_.empty()) {
+  if (sources_.empty() && flow_sensors_.empty()) {
     spdlog::error("{}: no [[sensor]] configured: nothing to watch", config_path_);
     return false;
   }
@@ -114,12 +132,13 @@ int Daemon::run() {
   uint64_t now = clock_.nowNs();
   window_start_ = now - now % window_ns;
   last_stats_ns_ = now;
-  spdlog::info("rampart running: {} sensor(s), {} host group(s), events to {}", sources_.size(),
+  spdlog::info("rampart running: {} sensor(s), {} host group(s), events to {}", sources_.size() + flow_sensors_.size(),
                config_.analyzer.detector.groups.size(), config_.run.events == "-" ? "stdout" : config_.run.events);
 
   std::vector<pollfd> fds;
   fds.push_back({sfd, POLLIN, 0});
   for (const auto& s : sources_) fds.push_back({s.fd(), POLLIN | POLLERR, 0});
+  for (const auto& f : flow_sensors_) fds.push_back({f->listener.fd(), POLLIN, 0});
   bool running = true;
   while (running) {
     now = clock_.nowNs();
@@ -130,6 +149,7 @@ int Daemon::run() {
       break;
     }
     for (auto& s : sources_) drain(s);
+    for (auto& f : flow_sensors_) drainFlows(*f);
     signalfd_siginfo info{};
     while (read(sfd, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
       if (info.ssi_signo == SIGHUP) {
@@ -157,6 +177,19 @@ void Daemon::drain(sensor::AfPacketSource& source) {
     e.record.sampling_rate = rate;
     e.counters.add(e.record);
   });
+}
+
+// Flow samples count at their arrival: sFlow samples single packets as they pass, so the time they
+// reach us is within milliseconds of the traffic they describe.
+void Daemon::drainFlows(FlowSensor& f) {
+  Engine& e = *engine_;
+  f.listener.drain(
+      [&](std::span<const uint8_t> datagram, const core::IpAddress&, uint64_t now) {
+        f.records.clear();
+        (void)f.decoder.decode(datagram, now, f.records, nullptr);  // malformed ones are counted in its stats
+        for (const core::FlowRecord& r : f.records) e.counters.add(r);
+      },
+      clock_.nowNs());
 }
 
 void Daemon::tick(uint64_t now_ns) {

@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "geo/attributor.h"
 #include "sensor/af_packet_source.h"
+#include "sensor/udp_listener.h"
 
 namespace rampart::app {
 
@@ -31,7 +32,10 @@ class Daemon {
  private:
   struct Engine;  // counters and detector built from one configuration
 
+  struct FlowSensor;  // a UDP listener and its decoder
+
   bool openSensors();
+  void drainFlows(FlowSensor& sensor);
   bool openEvents();
   void drain(sensor::AfPacketSource& source);
   void tick(uint64_t now_ns);
@@ -45,6 +49,7 @@ class Daemon {
   geo::Attributor attributor_;
   std::unique_ptr<Engine> engine_;
   std::vector<sensor::AfPacketSource> sources_;
+  std::vector<std::unique_ptr<FlowSensor>> flow_sensors_;
   std::FILE* events_ = nullptr;
   bool own_events_ = false;
   uint64_t window_start_ = 0;

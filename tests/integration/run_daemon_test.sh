@@ -6,7 +6,9 @@
 # ICMP; each bounded to 3 s). For each flood the daemon's JSON-lines event stream must say
 # "started" for the victim with the right vector within 2 s of the flood's start (measured and
 # printed) and "ended" after the flood stops. Then: SIGHUP with a broken configuration changes
-# nothing, SIGHUP with a good one reloads, SIGTERM stops cleanly.
+# nothing, SIGHUP with a good one reloads, SIGTERM stops cleanly. Last, the same daemon fed only by
+# sFlow from a real exporter (pmacct's sfprobe at 1:10, inside the victim's namespace, sending to
+# its loopback) must see a SYN flood too, at its true rate.
 #
 # Usage: run_daemon_test.sh PATH_TO_RAMPART
 # Exit: 0 pass, 1 fail, 77 skip (not root, no netns, no hping3) — never skipped when CI=true.
@@ -26,7 +28,8 @@ readonly PYTHON
 readonly EVENTS=$TMP/events.jsonl
 readonly LOG=$TMP/rampart.log
 
-write_config() {  # write_config FILE: the victim alone is protected, attacks end after 2 s of calm
+write_config() {  # write_config FILE [SENSOR-TOML]: the victim alone is protected, 2 s hold-down
+  local sensor=${2:-$'[[sensor]]\ntype = "af_packet"\ninterface = "veth-v"'}
   cat >"$1" <<TOML
 [detection]
 hold_down_seconds = 2
@@ -35,9 +38,7 @@ hold_down_seconds = 2
 name = "lab"
 networks = ["$VICTIM/32"]
 
-[[sensor]]
-type = "af_packet"
-interface = "veth-v"
+$sensor
 
 [events]
 file = "$EVENTS"
@@ -85,17 +86,22 @@ case_flood() {
   sleep 1
 }
 
+start_daemon() {
+  : >"$LOG"
+  ip netns exec "$NS_V" "$RAMPART" run -c "$TMP/rampart.toml" --geoip-dir "$TMP" >"$LOG" 2>&1 &
+  DAEMON=$!
+  BG_PIDS+=("$DAEMON")
+  for ((i = 0; i < 100; i++)); do
+    grep -q "rampart running" "$LOG" && return 0
+    kill -0 "$DAEMON" 2>/dev/null || fail "rampart run exited: $(cat "$LOG")"
+    sleep 0.05
+  done
+  fail "rampart run did not start: $(cat "$LOG")"
+}
+
 setup_namespaces
 write_config "$TMP/rampart.toml"
-ip netns exec "$NS_V" "$RAMPART" run -c "$TMP/rampart.toml" --geoip-dir "$TMP" >"$LOG" 2>&1 &
-DAEMON=$!
-BG_PIDS+=("$DAEMON")
-for ((i = 0; i < 100; i++)); do
-  grep -q "rampart running" "$LOG" && break
-  kill -0 "$DAEMON" 2>/dev/null || fail "rampart run exited: $(cat "$LOG")"
-  sleep 0.05
-done
-grep -q "rampart running" "$LOG" || fail "rampart run did not start: $(cat "$LOG")"
+start_daemon
 
 case_flood syn-spoofed syn-flood -S -p 80 --flood --rand-source
 case_flood syn-single-source syn-flood -S -p 80 --flood
@@ -121,4 +127,33 @@ wait "$DAEMON" || rc=$?
 [[ $rc -eq 0 ]] || fail "rampart run exited $rc after SIGTERM: $(tail -5 "$LOG")"
 grep -q "stopping" "$LOG" || fail "no clean stop in the log"
 echo "ok   SIGTERM: clean stop"
-echo "run_daemon: 7 passed, 0 failed"
+
+# sFlow from a real agent: pmacct's sfprobe samples the victim's veth 1 in 10 and exports to the
+# daemon on the namespace's loopback; the daemon has no capture of its own.
+write_config "$TMP/rampart.toml" $'[[sensor]]\ntype = "sflow"\nlisten = "127.0.0.1:16343"'
+cat >"$TMP/pmacctd.conf" <<CONF
+daemonize: false
+pcap_interface: veth-v
+plugins: sfprobe[s]
+sfprobe_receiver[s]: 127.0.0.1:16343
+sfprobe_agentip[s]: $VICTIM
+sampling_rate[s]: 10
+CONF
+start_daemon
+timeout -k 2 60 ip netns exec "$NS_V" pmacctd -f "$TMP/pmacctd.conf" >"$TMP/pmacctd.log" 2>&1 &
+BG_PIDS+=("$!")
+for ((i = 0; i < 100; i++)); do grep -q "Exporting flows" "$TMP/pmacctd.log" && break; sleep 0.1; done
+grep -q "Exporting flows" "$TMP/pmacctd.log" || fail "pmacctd did not start: $(cat "$TMP/pmacctd.log")"
+sleep 2.5  # pmacctd opens its capture a moment after it says it exports
+case_flood sflow-syn-spoofed syn-flood -S -p 80 --flood --rand-source
+"$PYTHON" - "$EVENTS" "$VICTIM" <<'PY' || fail "sFlow-fed attack record is wrong"
+import json, sys
+events = [json.loads(l) for l in open(sys.argv[1])]
+a = [e["attack"] for e in events if e["event"] == "ended" and e["attack"]["target"] == sys.argv[2]][-1]
+assert a["peak_pps"] >= 20000, a["peak_pps"]  # samples scaled back by the 1:10 rate
+assert a["fingerprint"]["dst_port"] == 80 and a["fingerprint"]["tcp_flags"] == 2, a["fingerprint"]
+print(f"     sFlow 1:10 from pmacct: peak {a['peak_pps']} pps, fingerprint {a['fingerprint']['summary']}")
+PY
+kill -TERM "$DAEMON"
+wait "$DAEMON" || fail "rampart run (sFlow) did not stop cleanly"
+echo "run_daemon: 8 passed, 0 failed"
