@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "flow/netflow/flow_stats.h"
+
+namespace rampart::flow::netflow {
+
+std::string_view toString(FlowError e) noexcept {
+  switch (e) {
+    case FlowError::kOk: return "ok";
+    case FlowError::kTruncated: return "truncated";
+    case FlowError::kBadVersion: return "bad_version";
+    case FlowError::kBadHeader: return "bad_header";
+    case FlowError::kBadSetLength: return "bad_set_length";
+    case FlowError::kBadTemplate: return "bad_template";
+    case FlowError::kTemplateLimit: return "template_limit";
+    case FlowError::kCount: break;
+  }
+  return "unknown";
+}
+
+}  // namespace rampart::flow::netflow
