@@ -174,19 +174,21 @@ Config parseConfig(std::string_view text, const std::string& source) {
       Reader r(*node.as_table(), source, "sensor");
       SensorSettings sensor;
       std::string type;
-      if (!r.string("type", type)) fail(source, node.source(), "[[sensor]] needs a type (af_packet, sflow)");
+      if (!r.string("type", type)) fail(source, node.source(), "[[sensor]] needs a type (af_packet, sflow, netflow)");
       if (type == "af_packet") {
         if (!r.string("interface", sensor.interface) || sensor.interface.empty()) {
           fail(source, node.source(), "an af_packet sensor needs an interface");
         }
         r.number("sample_one_in", sensor.sample_one_in, 1, 1 << 20);
-      } else if (type == "sflow") {
-        sensor.type = SensorSettings::Type::kSflow;
+      } else if (type == "sflow" || type == "netflow") {
+        sensor.type = type == "sflow" ? SensorSettings::Type::kSflow : SensorSettings::Type::kNetflow;
         if (!r.string("listen", sensor.listen) || sensor.listen.empty()) {
-          fail(source, node.source(), "an sflow sensor needs listen = \"ADDRESS:PORT\", e.g. \"0.0.0.0:6343\"");
+          fail(source, node.source(),
+               fmt::format("a {} sensor needs listen = \"ADDRESS:PORT\", e.g. \"0.0.0.0:{}\"", type,
+                           type == "sflow" ? 6343 : 2055));
         }
       } else {
-        fail(source, node.source(), fmt::format("unknown sensor type '{}' (af_packet, sflow)", type));
+        fail(source, node.source(), fmt::format("unknown sensor type '{}' (af_packet, sflow, netflow)", type));
       }
       r.checkNoUnknownKeys();
       cfg.run.sensors.push_back(std::move(sensor));

@@ -23,11 +23,11 @@ struct GeoSettings {
 
 // Where `rampart run` takes traffic from.
 struct SensorSettings {
-  enum class Type { kAfPacket, kSflow };
+  enum class Type { kAfPacket, kSflow, kNetflow };
   Type type = Type::kAfPacket;
   std::string interface;       // af_packet
   uint32_t sample_one_in = 1;  // af_packet: kernel keeps 1 packet in N
-  std::string listen;          // sflow: "ADDRESS:PORT" to receive datagrams on
+  std::string listen;          // sflow, netflow: "ADDRESS:PORT" to receive datagrams on
 };
 
 struct RunSettings {

@@ -14,6 +14,7 @@
 #include "app/analyze_command.h"
 #include "app/attribution.h"
 #include "detect/detector.h"
+#include "flow/netflow/netflow_decoder.h"
 #include "flow/sflow/sflow_decoder.h"
 #include "report/event_json.h"
 #include "traffic/traffic_counters.h"
@@ -48,9 +49,11 @@ struct Daemon::Engine {
 };
 
 struct Daemon::FlowSensor {
-  explicit FlowSensor(sensor::UdpListener l) : listener(std::move(l)) {}
+  FlowSensor(SensorSettings::Type t, sensor::UdpListener l) : type(t), listener(std::move(l)) {}
+  SensorSettings::Type type;
   sensor::UdpListener listener;
-  flow::sflow::SflowDecoder decoder;
+  flow::sflow::SflowDecoder sflow;
+  flow::netflow::NetflowDecoder netflow;  // NetFlow v5, v9 and IPFIX on one port
   std::vector<core::FlowRecord> records;
 };
 
@@ -81,14 +84,14 @@ bool Daemon::openEvents() {
 
 bool Daemon::openSensors() {
   for (const SensorSettings& s : config_.run.sensors) {
-    if (s.type == SensorSettings::Type::kSflow) {
+    if (s.type != SensorSettings::Type::kAfPacket) {
       auto listener = sensor::UdpListener::open(s.listen);
       if (!listener) {
         spdlog::error("{}", listener.error());
         return false;
       }
-      spdlog::info("receiving sFlow on {}", s.listen);
-      flow_sensors_.push_back(std::make_unique<FlowSensor>(std::move(listener).value()));
+      spdlog::info("receiving {} on {}", s.type == SensorSettings::Type::kSflow ? "sFlow" : "NetFlow/IPFIX", s.listen);
+      flow_sensors_.push_back(std::make_unique<FlowSensor>(s.type, std::move(listener).value()));
       continue;
     }
     auto source = sensor::AfPacketSource::open({.interface = s.interface, .sample_one_in = s.sample_one_in});
@@ -179,17 +182,24 @@ void Daemon::drain(sensor::AfPacketSource& source) {
   });
 }
 
-// Flow samples count at their arrival: sFlow samples single packets as they pass, so the time they
-// reach us is within milliseconds of the traffic they describe.
+// Flow records count at their arrival. sFlow samples packets as they pass, so that is within
+// milliseconds of the traffic; NetFlow/IPFIX records arrive when the exporter expires a flow (its
+// active timeout), so short timeouts on the exporter make detection faster.
 void Daemon::drainFlows(FlowSensor& f) {
   Engine& e = *engine_;
+  const uint64_t now_ns = clock_.nowNs();
   f.listener.drain(
-      [&](std::span<const uint8_t> datagram, const core::IpAddress&, uint64_t now) {
+      [&](std::span<const uint8_t> datagram, const core::IpAddress& exporter, uint64_t now) {
         f.records.clear();
-        (void)f.decoder.decode(datagram, now, f.records, nullptr);  // malformed ones are counted in its stats
+        // Malformed datagrams are counted in the decoders' stats; nothing else to do here.
+        if (f.type == SensorSettings::Type::kSflow) {
+          (void)f.sflow.decode(datagram, now, f.records, nullptr);
+        } else {
+          (void)f.netflow.decode(exporter, datagram, now, f.records);
+        }
         for (const core::FlowRecord& r : f.records) e.counters.add(r);
       },
-      clock_.nowNs());
+      now_ns);
 }
 
 void Daemon::tick(uint64_t now_ns) {
@@ -200,6 +210,7 @@ void Daemon::tick(uint64_t now_ns) {
   e.counters.resetWindow();
   window_start_ = now_ns - now_ns % window_ns;
   emit(e.detector.expire(e.counters, window_start_), now_ns);
+  for (auto& f : flow_sensors_) f->netflow.expire(now_ns);
 
   if (now_ns - last_stats_ns_ >= kStatsEveryNs) {
     last_stats_ns_ = now_ns;

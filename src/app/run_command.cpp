@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/run_command.h"
 
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
@@ -19,6 +20,8 @@ void addRunCommand(CLI::App& app, RunArgs& args, int& exit_code) {
 }
 
 int runDaemon(const RunArgs& args) {
+  // The log goes to stderr: stdout may carry the JSON event stream.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("rampart"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   Config cfg;
   try {

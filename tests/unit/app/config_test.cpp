@@ -115,7 +115,7 @@ file = "/tmp/events.jsonl"
   EXPECT_EQ(c.run.sensors[1].sample_one_in, 1u);
   EXPECT_EQ(c.run.events, "/tmp/events.jsonl");
   EXPECT_EQ(errorOf("[[sensor]]\ntype = \"netmap\"\n"),
-            "rampart.toml:1: unknown sensor type 'netmap' (af_packet, sflow)");
+            "rampart.toml:1: unknown sensor type 'netmap' (af_packet, sflow, netflow)");
   EXPECT_EQ(errorOf("[[sensor]]\ntype = \"af_packet\"\n"), "rampart.toml:1: an af_packet sensor needs an interface");
   EXPECT_EQ(errorOf("[[sensor]]\ntype = \"af_packet\"\ninterface = \"x\"\nsample_one_in = 0\n"),
             "rampart.toml:4: 'sensor.sample_one_in' must be between 1 and 1048576");
