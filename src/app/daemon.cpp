@@ -23,6 +23,7 @@ namespace rampart::app {
 namespace {
 
 constexpr uint64_t kStatsEveryNs = 10'000'000'000ULL;
+constexpr uint64_t kEarlyCheckNs = 50'000'000;
 
 std::string attackLine(const detect::AttackEvent& e) {
   const detect::Attack& a = e.attack;
@@ -204,8 +205,14 @@ void Daemon::drainFlows(FlowSensor& f) {
 
 void Daemon::tick(uint64_t now_ns) {
   const uint64_t window_ns = config_.analyzer.window_ns;
-  if (now_ns < window_start_ + window_ns) return;
   Engine& e = *engine_;
+  if (now_ns < window_start_ + window_ns) {
+    if (now_ns - last_early_ns_ >= kEarlyCheckNs) {  // a big flood is reported before its window ends
+      last_early_ns_ = now_ns;
+      emit(e.detector.earlyStarts(e.counters, window_start_, window_ns), now_ns);
+    }
+    return;
+  }
   emit(e.detector.onWindow(e.counters, window_start_, window_ns), now_ns);
   e.counters.resetWindow();
   window_start_ = now_ns - now_ns % window_ns;

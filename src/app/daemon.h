@@ -55,6 +55,7 @@ class Daemon {
   uint64_t window_start_ = 0;
   uint64_t last_drops_ = 0;
   uint64_t last_stats_ns_ = 0;
+  uint64_t last_early_ns_ = 0;
 };
 
 }  // namespace rampart::app

@@ -61,13 +61,22 @@ std::vector<traffic::GroupTrigger> Detector::triggers() const {
 std::vector<AttackEvent> Detector::onWindow(traffic::TrafficCounters& counters, uint64_t window_start_ns,
                                             uint64_t window_ns) {
   std::vector<AttackEvent> events;
-  counters.forEachTarget([&](const traffic::TargetSlot& t) { observe(t, window_start_ns, window_ns, events); });
+  counters.forEachTarget([&](const traffic::TargetSlot& t) { observe(t, window_start_ns, window_ns, events, false); });
   end(counters, events, false, window_start_ns + window_ns);
   return events;
 }
 
+std::vector<AttackEvent> Detector::earlyStarts(traffic::TrafficCounters& counters, uint64_t window_start_ns,
+                                               uint64_t window_ns) {
+  std::vector<AttackEvent> events;
+  counters.forEachTarget([&](const traffic::TargetSlot& t) {
+    if (!active_.contains(t.key)) observe(t, window_start_ns, window_ns, events, true);
+  });
+  return events;
+}
+
 void Detector::observe(const traffic::TargetSlot& target, uint64_t window_start_ns, uint64_t window_ns,
-                       std::vector<AttackEvent>& events) {
+                       std::vector<AttackEvent>& events, bool early) {
   const HostGroup& group = groupOf(target.group);
   const double seconds = static_cast<double>(window_ns) / 1e9;
   auto it = active_.find(target.key);
@@ -101,6 +110,20 @@ void Detector::observe(const traffic::TargetSlot& target, uint64_t window_start_
     it = active_.emplace(target.key, std::move(t)).first;
   }
   Attack& a = it->second.attack;
+  if (early) {
+    // The window is still open: its counts so far already cross a per-second limit, so the attack
+    // is certain. Report it now with what is known; the window's traffic is added when it closes.
+    a.end_ns = window_start_ns;
+    a.peak_pps = static_cast<uint64_t>(static_cast<double>(target.counts.packets) / seconds);
+    a.peak_bps = static_cast<uint64_t>(static_cast<double>(target.counts.bytes) * 8 / seconds);
+    for (std::size_t i = 0; i < kAttackVectorCount; ++i) {
+      if (v.vectors.test(i)) a.vectors.push_back(VectorStats{static_cast<AttackVector>(i)});
+    }
+    if (target.deep != nullptr) profileAttack(a, *target.deep, group.fingerprint_min_share, config_.top_n);
+    events.push_back({AttackEvent::Kind::kStarted, a});
+    it->second.reported_peak_pps = a.peak_pps;
+    return;
+  }
   const std::size_t vectors_before = a.vectors.size();
   a.end_ns = window_start_ns + window_ns;
   ++a.windows;

@@ -30,6 +30,12 @@ class Detector {
   // TrafficCounters::resetWindow(). Ends attacks whose hold-down ran out by the window's end.
   [[nodiscard]] std::vector<AttackEvent> onWindow(traffic::TrafficCounters& counters, uint64_t window_start_ns,
                                                   uint64_t window_ns);
+  // Starts, before the window closes, attacks whose counts so far already cross a per-second limit
+  // of the window that began at window_start_ns: a flood of ten times the limit is reported a tenth
+  // of a second in, not at the window's end. Call as often as wanted while the window is open; the
+  // window's traffic is still counted once, by onWindow().
+  [[nodiscard]] std::vector<AttackEvent> earlyStarts(traffic::TrafficCounters& counters, uint64_t window_start_ns,
+                                                     uint64_t window_ns);
   // Ends every active attack whose hold-down has run out at `now_ns` (for idle periods).
   [[nodiscard]] std::vector<AttackEvent> expire(traffic::TrafficCounters& counters, uint64_t now_ns);
   // Ends every active attack now (end of a capture, shutdown).
@@ -46,7 +52,7 @@ class Detector {
     uint64_t reported_peak_pps = 0;
   };
   void observe(const traffic::TargetSlot& target, uint64_t window_start_ns, uint64_t window_ns,
-               std::vector<AttackEvent>& events);
+               std::vector<AttackEvent>& events, bool early);
   void end(traffic::TrafficCounters& counters, std::vector<AttackEvent>& events, bool all, uint64_t now_ns);
   [[nodiscard]] const HostGroup& groupOf(uint32_t index) const noexcept;
 

@@ -533,3 +533,31 @@ TEST(Detector, NoGroupsMeansTheDefaultGroup) {
 
 }  // namespace
 }  // namespace rampart::detect
+
+namespace rampart::detect {
+namespace {
+
+TEST(DetectorEarly, StartsBeforeTheWindowClosesAndCountsTheWindowOnce) {
+  Harness h;
+  h.syn(500);  // below the 1000 SYN/s limit so far: nothing yet
+  EXPECT_TRUE(h.detector().earlyStarts(h.counters(), h.windowStart(), kSecond).empty());
+  h.syn(1500);  // 2000 SYNs in the open window: the per-second limit is already crossed
+  const auto early = h.detector().earlyStarts(h.counters(), h.windowStart(), kSecond);
+  ASSERT_EQ(early.size(), 1u);
+  EXPECT_EQ(early[0].kind, AttackEvent::Kind::kStarted);
+  EXPECT_EQ(early[0].attack.target, kVictimKey);
+  EXPECT_TRUE(early[0].attack.vectorSet().test(static_cast<std::size_t>(AttackVector::kSynFlood)));
+  EXPECT_EQ(early[0].attack.fingerprint.dst_port, 80);
+  EXPECT_TRUE(h.detector().earlyStarts(h.counters(), h.windowStart(), kSecond).empty()) << "started twice";
+
+  for (const auto& e : h.close()) EXPECT_NE(e.kind, AttackEvent::Kind::kStarted);
+  const auto ended = h.finish();
+  ASSERT_EQ(ended.size(), 1u);
+  EXPECT_EQ(ended[0].attack.packets, 2000u) << "the window must be counted once";
+  EXPECT_EQ(ended[0].attack.windows, 1u);
+  ASSERT_EQ(ended[0].attack.vectors.size(), 1u);
+  EXPECT_EQ(ended[0].attack.vectors[0].packets, 2000u);
+}
+
+}  // namespace
+}  // namespace rampart::detect
