@@ -13,20 +13,20 @@ CaptureAnalyzer::CaptureAnalyzer(const AnalyzerSettings& settings)
 // Moves to the window holding `timestamp_ns`. Captures merged from several days jump forwards or
 // backwards by years: each jump closes the window and lets the hold-down end what was active.
 void CaptureAnalyzer::roll(uint64_t timestamp_ns) {
-  if (any_) {
+  const bool open = window_end_ != 0;
+  if (open) {
     collect(detector_.onWindow(counters_, window_start_, window_ns_));
     counters_.resetWindow();
   }
   const uint64_t start = timestamp_ns - timestamp_ns % window_ns_;
-  if (any_ && start < window_start_) {
+  if (open && start < window_start_) {
     collect(detector_.finish(counters_));  // time went backwards: nothing active can continue
-  } else if (any_) {
+  } else if (open) {
     collect(detector_.expire(counters_, start));
   }
   window_start_ = start;
   window_end_ = start + window_ns_;
-  if (!any_) result_.first_ns = timestamp_ns;
-  any_ = true;
+  if (!open) result_.first_ns = timestamp_ns;
 }
 
 void CaptureAnalyzer::collect(std::vector<detect::AttackEvent>&& events) {
@@ -36,7 +36,7 @@ void CaptureAnalyzer::collect(std::vector<detect::AttackEvent>&& events) {
 }
 
 AnalysisResult CaptureAnalyzer::finish() {
-  if (any_) {
+  if (window_end_ != 0) {
     collect(detector_.onWindow(counters_, window_start_, window_ns_));
     counters_.resetWindow();
     collect(detector_.finish(counters_));
@@ -45,7 +45,6 @@ AnalysisResult CaptureAnalyzer::finish() {
     return a.start_ns < b.start_ns || (a.start_ns == b.start_ns && a.id < b.id);
   });
   result_.traffic = counters_.stats();
-  any_ = false;
   window_end_ = 0;
   return std::move(result_);
 }

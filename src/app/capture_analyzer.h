@@ -63,7 +63,6 @@ class CaptureAnalyzer {
   core::FlowRecord record_;
   uint64_t window_start_ = 0;
   uint64_t window_end_ = 0;  // 0: no window open yet
-  bool any_ = false;
   AnalysisResult result_;
 };
 

@@ -21,8 +21,6 @@ class Reader {
   Reader(const toml::table& table, std::string source, std::string path)
       : table_(table), source_(std::move(source)), path_(std::move(path)) {}
 
-  ~Reader() = default;
-
   void checkNoUnknownKeys() const {
     for (const auto& [key, node] : table_) {
       if (!seen_.count(std::string(key.str()))) {

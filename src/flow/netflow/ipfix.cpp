@@ -107,10 +107,6 @@ FlowError NetflowDecoder::ipfixTemplateSet(const SetOrigin& o, std::span<const u
       t.add(static_cast<uint16_t>(ie & 0x7fffU), len, enterprise);
     }
     off += pos;
-    if (t.min_record_length == 0) {
-      if (first == FlowError::kOk) first = FlowError::kBadTemplate;
-      continue;
-    }
     const FlowError e = learn(o, id, std::move(t), out);
     if (first == FlowError::kOk) first = e;
   }

@@ -48,6 +48,7 @@ void NetflowDecoder::expire(uint64_t now_ns) {
 }
 
 FlowError NetflowDecoder::learn(const SetOrigin& o, uint16_t id, Template&& t, std::vector<core::FlowRecord>& out) {
+  if (t.min_record_length == 0) return FlowError::kBadTemplate;  // no fields: no record could be read with it
   t.last_seen_ns = o.receive_ns;
   const TemplateKey key{o.exporter, o.domain, id};
   switch (templates_.insert(key, std::move(t))) {

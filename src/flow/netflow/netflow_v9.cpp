@@ -103,10 +103,6 @@ FlowError NetflowDecoder::v9TemplateSet(const SetOrigin& o, std::span<const uint
       }
     }
     off += length;
-    if (t.min_record_length == 0) {
-      if (first == FlowError::kOk) first = FlowError::kBadTemplate;
-      continue;
-    }
     const FlowError e = learn(o, id, std::move(t), out);
     if (first == FlowError::kOk) first = e;
   }

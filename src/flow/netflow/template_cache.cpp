@@ -55,32 +55,15 @@ std::size_t TemplateCache::withdraw(const TemplateKey& key) {
 }
 
 std::size_t TemplateCache::withdrawAll(const core::IpAddress& exporter, uint32_t domain, bool options) {
-  std::size_t n = 0;
-  for (auto it = templates_.begin(); it != templates_.end();) {
-    if (it->first.exporter == exporter && it->first.domain == domain && it->second.options == options) {
-      it = templates_.erase(it);
-      erased(exporter);
-      ++n;
-    } else {
-      ++it;
-    }
-  }
-  return n;
+  return eraseIf([&](const TemplateKey& k, const Template& t) {
+    return k.exporter == exporter && k.domain == domain && t.options == options;
+  });
 }
 
 std::size_t TemplateCache::expire(uint64_t now_ns, uint64_t timeout_ns) {
-  std::size_t n = 0;
-  for (auto it = templates_.begin(); it != templates_.end();) {
-    if (now_ns > it->second.last_seen_ns && now_ns - it->second.last_seen_ns > timeout_ns) {
-      const core::IpAddress exporter = it->first.exporter;
-      it = templates_.erase(it);
-      erased(exporter);
-      ++n;
-    } else {
-      ++it;
-    }
-  }
-  return n;
+  return eraseIf([&](const TemplateKey&, const Template& t) {
+    return now_ns > t.last_seen_ns && now_ns - t.last_seen_ns > timeout_ns;
+  });
 }
 
 }  // namespace rampart::flow::netflow

@@ -81,6 +81,22 @@ class TemplateCache {
 
  private:
   void erased(const core::IpAddress& exporter);
+  // Erases every template for which pred(key, template) holds; returns how many.
+  template <typename Pred>
+  std::size_t eraseIf(Pred pred) {
+    std::size_t n = 0;
+    for (auto it = templates_.begin(); it != templates_.end();) {
+      if (pred(it->first, it->second)) {
+        const core::IpAddress exporter = it->first.exporter;
+        it = templates_.erase(it);
+        erased(exporter);
+        ++n;
+      } else {
+        ++it;
+      }
+    }
+    return n;
+  }
 
   TemplateLimits limits_;
   std::unordered_map<TemplateKey, Template, TemplateKeyHash> templates_;
