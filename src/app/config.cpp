@@ -57,6 +57,15 @@ class Reader {
     return true;
   }
 
+  bool boolean(std::string_view key, bool& out) {
+    const toml::node* n = take(key);
+    if (n == nullptr) return false;
+    const auto b = n->value_exact<bool>();
+    if (!b) fail(source_, n->source(), fmt::format("'{}' must be true or false", qualified(key)));
+    out = *b;
+    return true;
+  }
+
   const toml::table* subtable(std::string_view key) {
     const toml::node* n = take(key);
     if (n == nullptr) return nullptr;
@@ -109,9 +118,30 @@ void readThresholds(Reader& r, detect::Thresholds& t) {
   }
 }
 
+void readBaseline(Reader& r, detect::BaselineConfig& b) {
+  b.enabled = true;  // a [baseline] table switches learning on unless it says otherwise
+  r.boolean("enabled", b.enabled);
+  r.number("factor", b.factor, 1.1, 1000);
+  r.number("percentile", b.percentile, 0.5, 1.0);
+  r.number("windows", b.windows, 10, 86400);
+  r.number("min_windows", b.min_windows, 1, 86400);
+  r.number("floor_pps", b.floor_pps, 1, kMaxRate);
+  r.number("floor_bps", b.floor_bps, 1, kMaxRate);
+  if (b.min_windows > b.windows) {
+    fail(r.source(), r.table().source(),
+         fmt::format("'{}' ({}) cannot exceed '{}' ({}): the profile would never be ready", r.qualified("min_windows"),
+                     b.min_windows, r.qualified("windows"), b.windows));
+  }
+  r.checkNoUnknownKeys();
+}
+
 void readGroup(Reader& r, detect::HostGroup& g) {
   readThresholds(r, g.host);
   r.number("fingerprint_min_share", g.fingerprint_min_share, 0.5, 1.0);
+  if (const toml::table* baseline = r.subtable("baseline")) {
+    Reader br(*baseline, r.source(), r.qualified("baseline"));
+    readBaseline(br, g.baseline);
+  }
   if (const toml::table* prefix = r.subtable("prefix")) {
     Reader pr(*prefix, r.source(), r.qualified("prefix"));
     readThresholds(pr, g.prefix);

@@ -17,6 +17,7 @@
 #include "flow/netflow/netflow_decoder.h"
 #include "flow/sflow/sflow_decoder.h"
 #include "report/event_json.h"
+#include "traffic/flow_spreader.h"
 #include "traffic/traffic_counters.h"
 
 namespace rampart::app {
@@ -41,10 +42,14 @@ std::string attackLine(const detect::AttackEvent& e) {
 // Everything built from one configuration; replaced whole on reload.
 struct Daemon::Engine {
   explicit Engine(const AnalyzerSettings& s)
-      : settings(s), detector(settings.detector), counters(settings.traffic, settings.networks, detector.triggers()) {}
+      : settings(s),
+        detector(settings.detector),
+        counters(settings.traffic, settings.networks, detector.triggers()),
+        spreader({.window_ns = settings.window_ns}) {}
   AnalyzerSettings settings;  // owns the networks the counters refer to
   detect::Detector detector;
   traffic::TrafficCounters counters;
+  traffic::FlowSpreader spreader;  // NetFlow/IPFIX records over the windows of their duration
   decode::DecodeStats decode;
   core::FlowRecord record;
 };
@@ -183,9 +188,10 @@ void Daemon::drain(sensor::AfPacketSource& source) {
   });
 }
 
-// Flow records count at their arrival. sFlow samples packets as they pass, so that is within
-// milliseconds of the traffic; NetFlow/IPFIX records arrive when the exporter expires a flow (its
-// active timeout), so short timeouts on the exporter make detection faster.
+// sFlow samples packets as they pass: they count at arrival, within milliseconds of the traffic.
+// NetFlow/IPFIX records arrive when the exporter expires a flow (its active timeout, so short
+// timeouts on the exporter make detection faster) and are spread over the windows of their
+// duration from now on: the first window sees the flow's rate at once.
 void Daemon::drainFlows(FlowSensor& f) {
   Engine& e = *engine_;
   const uint64_t now_ns = clock_.nowNs();
@@ -195,10 +201,11 @@ void Daemon::drainFlows(FlowSensor& f) {
         // Malformed datagrams are counted in the decoders' stats; nothing else to do here.
         if (f.type == SensorSettings::Type::kSflow) {
           (void)f.sflow.decode(datagram, now, f.records, nullptr);
+          for (const core::FlowRecord& r : f.records) e.counters.add(r);
         } else {
           (void)f.netflow.decode(exporter, datagram, now, f.records);
+          for (const core::FlowRecord& r : f.records) e.counters.add(e.spreader.admit(r));
         }
-        for (const core::FlowRecord& r : f.records) e.counters.add(r);
       },
       now_ns);
 }
@@ -215,6 +222,7 @@ void Daemon::tick(uint64_t now_ns) {
   }
   emit(e.detector.onWindow(e.counters, window_start_, window_ns), now_ns);
   e.counters.resetWindow();
+  e.spreader.onWindow([&e](const core::FlowRecord& r) { e.counters.add(r); });
   window_start_ = now_ns - now_ns % window_ns;
   emit(e.detector.expire(e.counters, window_start_), now_ns);
   for (auto& f : flow_sensors_) f->netflow.expire(now_ns);

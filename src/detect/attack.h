@@ -49,6 +49,7 @@ struct Attack {
   uint64_t distinct_sources = 0;  // estimate (HyperLogLog)
   bool spoofing_likely = false;
   uint32_t peak_hosts = 0;  // carpet bombing: most destination hosts in one window
+  uint64_t normal_pps = 0;  // the group's learned normal rate when the attack started (0: none learned)
   Fingerprint fingerprint;
   bool active = true;
 

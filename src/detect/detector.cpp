@@ -39,20 +39,47 @@ void addVectors(Attack& a, const WindowVerdict& v, double seconds) {
 
 Detector::Detector(DetectorConfig config) : config_(std::move(config)) {
   if (config_.groups.empty()) config_.groups.emplace_back();
+  effective_ = config_.groups;
+  for (const HostGroup& g : config_.groups) profiles_.emplace_back(g.baseline.windows);
 }
 
 const HostGroup& Detector::groupOf(uint32_t index) const noexcept {
-  return config_.groups[index < config_.groups.size() ? index : 0];
+  return effective_[index < effective_.size() ? index : 0];
+}
+
+// Adds this window's busiest unattacked rates to each group's profile and sets the limits the
+// next window is judged by.
+void Detector::learn(double seconds) {
+  const auto rate = [seconds](uint64_t count, uint64_t scale) {
+    return static_cast<uint64_t>(static_cast<double>(count) * static_cast<double>(scale) / seconds);
+  };
+  for (std::size_t i = 0; i < profiles_.size(); ++i) {
+    const BaselineConfig& b = config_.groups[i].baseline;
+    GroupProfile& p = profiles_[i];
+    if (b.enabled) {
+      p.host.add(rate(p.busiest_host_packets, 1), rate(p.busiest_host_bytes, 8));
+      p.prefix.add(rate(p.busiest_prefix_packets, 1), rate(p.busiest_prefix_bytes, 8));
+      p.host_limits = learnedLimits(b, p.host);
+      p.prefix_limits = learnedLimits(b, p.prefix);
+      effective_[i].host = applyBaseline(config_.groups[i].host, b, p.host_limits);
+      effective_[i].prefix = applyBaseline(config_.groups[i].prefix, b, p.prefix_limits);
+    }
+    p.busiest_host_packets = p.busiest_host_bytes = p.busiest_prefix_packets = p.busiest_prefix_bytes = 0;
+  }
 }
 
 std::vector<traffic::GroupTrigger> Detector::triggers() const {
   std::vector<traffic::GroupTrigger> out;
   for (const HostGroup& g : config_.groups) {
+    // Learned limits never go below the floor: the floor is the lowest they can ask for.
+    const auto lowest = [&g](uint64_t fixed, uint64_t floor) {
+      return g.baseline.enabled && (fixed == 0 || floor < fixed) ? floor : fixed;
+    };
     traffic::GroupTrigger t;
-    t.host_packets = triggerOf(g.host.lowestPps(), UINT64_MAX);
-    t.host_bytes = triggerOf(g.host.bps / 8, UINT64_MAX);
-    t.prefix_packets = triggerOf(g.prefix.lowestPps(), UINT64_MAX);
-    t.prefix_bytes = triggerOf(g.prefix.bps / 8, UINT64_MAX);
+    t.host_packets = triggerOf(lowest(g.host.lowestPps(), g.baseline.floor_pps), UINT64_MAX);
+    t.host_bytes = triggerOf(lowest(g.host.bps, g.baseline.floor_bps) / 8, UINT64_MAX);
+    t.prefix_packets = triggerOf(lowest(g.prefix.lowestPps(), g.baseline.floor_pps), UINT64_MAX);
+    t.prefix_bytes = triggerOf(lowest(g.prefix.bps, g.baseline.floor_bps) / 8, UINT64_MAX);
     out.push_back(t);
   }
   return out;
@@ -61,8 +88,18 @@ std::vector<traffic::GroupTrigger> Detector::triggers() const {
 std::vector<AttackEvent> Detector::onWindow(traffic::TrafficCounters& counters, uint64_t window_start_ns,
                                             uint64_t window_ns) {
   std::vector<AttackEvent> events;
-  counters.forEachTarget([&](const traffic::TargetSlot& t) { observe(t, window_start_ns, window_ns, events, false); });
+  counters.forEachTarget([&](const traffic::TargetSlot& t) {
+    observe(t, window_start_ns, window_ns, events, false);
+    if (t.group >= profiles_.size() || active_.contains(t.key)) return;
+    GroupProfile& p = profiles_[t.group];
+    const bool prefix = t.key.isPrefix();
+    uint64_t& packets = prefix ? p.busiest_prefix_packets : p.busiest_host_packets;
+    uint64_t& bytes = prefix ? p.busiest_prefix_bytes : p.busiest_host_bytes;
+    packets = std::max(packets, t.counts.packets);
+    bytes = std::max(bytes, t.counts.bytes);
+  });
   end(counters, events, false, window_start_ns + window_ns);
+  learn(static_cast<double>(window_ns) / 1e9);
   return events;
 }
 
@@ -107,6 +144,10 @@ void Detector::observe(const traffic::TargetSlot& target, uint64_t window_start_
     t.attack.target = target.key;
     t.attack.group = group.name;
     t.attack.start_ns = window_start_ns;
+    if (target.group < profiles_.size()) {
+      const GroupProfile& p = profiles_[target.group];
+      t.attack.normal_pps = (target.key.isPrefix() ? p.prefix_limits : p.host_limits).normal_pps;
+    }
     it = active_.emplace(target.key, std::move(t)).first;
   }
   Attack& a = it->second.attack;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "detect/attack.h"
+#include "detect/baseline.h"
 #include "detect/thresholds.h"
 #include "traffic/traffic_counters.h"
 
@@ -54,9 +55,25 @@ class Detector {
   void observe(const traffic::TargetSlot& target, uint64_t window_start_ns, uint64_t window_ns,
                std::vector<AttackEvent>& events, bool early);
   void end(traffic::TrafficCounters& counters, std::vector<AttackEvent>& events, bool all, uint64_t now_ns);
+  void learn(double seconds);
   [[nodiscard]] const HostGroup& groupOf(uint32_t index) const noexcept;
 
+  // A group's learned profile of normal rates, hosts and prefixes apart.
+  struct GroupProfile {
+    explicit GroupProfile(uint32_t windows) : host(windows), prefix(windows) {}
+    RateProfile host;
+    RateProfile prefix;
+    LearnedLimits host_limits;
+    LearnedLimits prefix_limits;
+    uint64_t busiest_host_packets = 0;  // this window, among unattacked targets
+    uint64_t busiest_host_bytes = 0;
+    uint64_t busiest_prefix_packets = 0;
+    uint64_t busiest_prefix_bytes = 0;
+  };
+
   DetectorConfig config_;
+  std::vector<HostGroup> effective_;  // config_.groups with learned limits applied
+  std::vector<GroupProfile> profiles_;
   std::unordered_map<traffic::TargetKey, Tracked, traffic::TargetKeyHash> active_;
   uint64_t next_id_ = 1;
 };

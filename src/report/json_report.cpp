@@ -94,6 +94,7 @@ json attackJson(const detect::Attack& a, const AttributeFn& attribute) {
               {"top_destination_ports", ports(a.top_dst_ports)},
               {"top_source_ports", ports(a.top_src_ports)},
               {"peak_hosts", a.peak_hosts},
+              {"normal_pps", a.normal_pps},
               {"fingerprint", fingerprintJson(a)}};
 }
 

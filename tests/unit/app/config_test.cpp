@@ -138,3 +138,48 @@ TEST(ConfigTest, SampleConfigInTheRepositoryParses) {
 
 }  // namespace
 }  // namespace rampart::app
+
+namespace rampart::app {
+namespace {
+
+TEST(ConfigTest, BaselinesAreInheritedAndSwitchedOnByTheirTable) {
+  const Config c = parseConfig(R"(
+[defaults.baseline]
+factor = 5
+floor_pps = 2000
+
+[[group]]
+name = "web"
+networks = ["192.0.2.0/24"]
+
+[[group]]
+name = "mail"
+networks = ["198.51.100.0/24"]
+[group.baseline]
+enabled = false
+)",
+                               "rampart.toml");
+  const auto& groups = c.analyzer.detector.groups;
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_TRUE(groups[0].baseline.enabled);
+  EXPECT_DOUBLE_EQ(groups[0].baseline.factor, 5.0);
+  EXPECT_EQ(groups[0].baseline.floor_pps, 2000u);
+  EXPECT_EQ(groups[0].baseline.windows, 600u);
+  EXPECT_FALSE(groups[1].baseline.enabled);
+  EXPECT_DOUBLE_EQ(groups[1].baseline.factor, 5.0);
+  EXPECT_FALSE(parseConfig("", "rampart.toml").analyzer.detector.groups[0].baseline.enabled);
+}
+
+TEST(ConfigTest, BaselineMistakesAreErrors) {
+  EXPECT_EQ(errorOf("[defaults.baseline]\nfactor = 0.5\n"),
+            "rampart.toml:2: 'defaults.baseline.factor' must be between 1.1 and 1000");
+  EXPECT_EQ(errorOf("[defaults.baseline]\nenabled = 1\n"),
+            "rampart.toml:2: 'defaults.baseline.enabled' must be true or false");
+  EXPECT_EQ(errorOf("[defaults.baseline]\nwindow = 60\n"), "rampart.toml:2: unknown key 'defaults.baseline.window'");
+  EXPECT_EQ(errorOf("[defaults.baseline]\nwindows = 30\nmin_windows = 60\n"),
+            "rampart.toml:1: 'defaults.baseline.min_windows' (60) cannot exceed 'defaults.baseline.windows' (30): the "
+            "profile would never be ready");
+}
+
+}  // namespace
+}  // namespace rampart::app
