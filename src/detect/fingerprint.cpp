@@ -64,6 +64,8 @@ bool fieldApplies(Field f, const std::vector<const SampledPacket*>& set) {
       return all([](const SampledPacket* p) {
         return p->protocol == core::ip_proto::kTcp && !(p->fragment & core::FlowRecord::kNonFirstFragment);
       });
+    case Field::kTtl:  // 0: the sensor did not see it (flow records without IE 192); no packet arrives with TTL 0
+      return all([](const SampledPacket* p) { return p->ttl != 0; });
     default: return true;
   }
 }

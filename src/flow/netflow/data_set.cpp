@@ -23,6 +23,8 @@ FlowError NetflowDecoder::decodeRecords(const SetOrigin& o, const Template& t, s
                                         std::vector<core::FlowRecord>& out) {
   const uint8_t* const base = body.data();
   const std::size_t size = body.size();
+  ExportContext ctx = o.ctx;
+  if (!t.options && !ctx.uptime_relative) ctx.system_init_ms = sampling_.systemInit(o.exporter, o.domain);
   std::size_t off = 0;
   RecordValues& v = scratch_;
   while (t.min_record_length != 0 && size - off >= t.min_record_length) {
@@ -81,7 +83,7 @@ FlowError NetflowDecoder::decodeRecords(const SetOrigin& o, const Template& t, s
           v.has(FieldKind::kSamplerId) ? std::optional<uint64_t>(v.get(FieldKind::kSamplerId)) : std::nullopt;
       rate = sampling_.find(o.exporter, o.domain, sampler);
     }
-    out.push_back(toFlowRecord(v, o.ctx, rate.value_or(cfg_.default_sampling_rate), o.receive_ns));
+    out.push_back(toFlowRecord(v, ctx, rate.value_or(cfg_.default_sampling_rate), o.receive_ns));
     ++stats_.records;
   }
   return FlowError::kOk;
@@ -89,6 +91,9 @@ FlowError NetflowDecoder::decodeRecords(const SetOrigin& o, const Template& t, s
 
 void NetflowDecoder::optionsRecord(const SetOrigin& o, const RecordValues& v) {
   ++stats_.options_records;
+  if (v.has(FieldKind::kSystemInitMs)) {
+    (void)sampling_.setSystemInit(o.exporter, o.domain, v.get(FieldKind::kSystemInitMs), o.receive_ns);
+  }
   const std::optional<uint32_t> rate = samplingRateOf(v);
   if (!rate) return;
   const std::optional<uint64_t> sampler =

@@ -56,12 +56,13 @@ void flowTimes(const RecordValues& v, const ExportContext& ctx, uint64_t& start,
   }
   if (start != 0) return;
   // Uptime-relative times (RFC 3954 section 8: FIRST_SWITCHED/LAST_SWITCHED in ms of sysUpTime).
-  // IPFIX: relative to systemInitTimeMilliseconds (IE 160) when the record has it. v9: the header's
+  // IPFIX: relative to systemInitTimeMilliseconds (IE 160), in the record or from the domain's
+  // options records (RFC 7011 section 4 and IANA IE 22: "relative to systemInitTimeMilliseconds"). v9: the header's
   // sysUpTime corresponds to its unix seconds.
-  const bool has_init = v.has(FieldKind::kSystemInitMs);
-  if (!has_init && !ctx.uptime_relative) return;
+  const uint64_t init_ms = v.has(FieldKind::kSystemInitMs) ? v.get(FieldKind::kSystemInitMs) : ctx.system_init_ms;
+  if (init_ms == 0 && !ctx.uptime_relative) return;
   const auto fromUptime = [&](uint64_t uptime_ms) -> uint64_t {
-    if (has_init) return saturatingMul(v.get(FieldKind::kSystemInitMs) + (uptime_ms & 0xffffffffULL), kNsPerMs);
+    if (init_ms != 0) return saturatingMul(init_ms + (uptime_ms & 0xffffffffULL), kNsPerMs);
     const int64_t delta_ms = static_cast<int64_t>(ctx.sys_uptime_ms) - static_cast<int64_t>(uptime_ms & 0xffffffffULL);
     const int64_t t = static_cast<int64_t>(ctx.export_ns) - delta_ms * static_cast<int64_t>(kNsPerMs);
     return t > 0 ? static_cast<uint64_t>(t) : 0;

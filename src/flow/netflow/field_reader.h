@@ -91,6 +91,7 @@ struct ExportContext {
   uint64_t export_ns = 0;        // header unix seconds (and v5 nanoseconds) in ns
   uint32_t sys_uptime_ms = 0;    // v9 header sysUpTime; 0 for IPFIX
   bool uptime_relative = false;  // 21/22 relative to the header's sysUpTime (v9) or to IE 160 (IPFIX)
+  uint64_t system_init_ms = 0;   // IPFIX: IE 160 from the domain's options records, when a record lacks it
 };
 
 // The normalised record. `receive_ns` stands in for the start when the record carries no times.

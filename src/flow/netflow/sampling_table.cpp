@@ -3,16 +3,35 @@
 
 namespace rampart::flow::netflow {
 
-bool SamplingTable::set(const core::IpAddress& exporter, uint32_t domain, std::optional<uint64_t> sampler,
-                        uint32_t rate, uint64_t now_ns) {
+SamplingTable::Rates* SamplingTable::domainOf(const core::IpAddress& exporter, uint32_t domain, uint64_t now_ns) {
   const DomainKey key{exporter, domain};
   auto it = domains_.find(key);
   if (it == domains_.end()) {
-    if (domains_.size() >= limits_.max_domains) return false;
+    if (domains_.size() >= limits_.max_domains) return nullptr;
     it = domains_.emplace(key, Rates{}).first;
   }
-  Rates& rates = it->second;
-  rates.last_seen_ns = now_ns;
+  it->second.last_seen_ns = now_ns;
+  return &it->second;
+}
+
+bool SamplingTable::setSystemInit(const core::IpAddress& exporter, uint32_t domain, uint64_t init_ms, uint64_t now_ns) {
+  Rates* d = domainOf(exporter, domain, now_ns);
+  if (d == nullptr) return false;
+  d->system_init_ms = init_ms;
+  return true;
+}
+
+uint64_t SamplingTable::systemInit(const core::IpAddress& exporter, uint32_t domain) const {
+  if (domains_.empty()) return 0;
+  const auto it = domains_.find(DomainKey{exporter, domain});
+  return it == domains_.end() ? 0 : it->second.system_init_ms;
+}
+
+bool SamplingTable::set(const core::IpAddress& exporter, uint32_t domain, std::optional<uint64_t> sampler,
+                        uint32_t rate, uint64_t now_ns) {
+  Rates* d = domainOf(exporter, domain, now_ns);
+  if (d == nullptr) return false;
+  Rates& rates = *d;
   if (!sampler) {
     rates.domain_rate = rate;
     return true;

@@ -13,6 +13,8 @@ namespace rampart::flow::netflow {
 // Sampling rates an exporter announced in options records (or its v5 header), per observation
 // domain: one domain-wide rate when the option carries no sampler id, otherwise one per samplerId
 // (IE 48) / selectorId (IE 302). Bounded: a capped number of domains and samplers per domain.
+// Also the domain's systemInitTimeMilliseconds (IE 160), which IPFIX exporters such as softflowd
+// send in options records as the base of their records' flowStart/EndSysUpTime (IE 22/21).
 class SamplingTable {
  public:
   struct Limits {
@@ -29,6 +31,9 @@ class SamplingTable {
   // else the only sampler's rate when there is exactly one.
   [[nodiscard]] std::optional<uint32_t> find(const core::IpAddress& exporter, uint32_t domain,
                                              std::optional<uint64_t> sampler) const;
+  bool setSystemInit(const core::IpAddress& exporter, uint32_t domain, uint64_t init_ms, uint64_t now_ns);
+  // 0 when the domain announced none.
+  [[nodiscard]] uint64_t systemInit(const core::IpAddress& exporter, uint32_t domain) const;
   std::size_t expire(uint64_t now_ns, uint64_t timeout_ns);
 
  private:
@@ -44,9 +49,12 @@ class SamplingTable {
   };
   struct Rates {
     uint32_t domain_rate = 0;  // 0: none announced
+    uint64_t system_init_ms = 0;
     std::unordered_map<uint64_t, uint32_t> by_sampler;
     uint64_t last_seen_ns = 0;
   };
+
+  Rates* domainOf(const core::IpAddress& exporter, uint32_t domain, uint64_t now_ns);
 
   Limits limits_;
   std::unordered_map<DomainKey, Rates, DomainKeyHash> domains_;

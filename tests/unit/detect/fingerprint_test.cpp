@@ -147,6 +147,14 @@ TEST(Fingerprint, TtlRangeWhenNarrow) {
   EXPECT_EQ(fp.toString(), "tcp dst-port 80 flags SYN length 60 ttl 50-58");
 }
 
+TEST(Fingerprint, NoTtlFromFlowRecordsThatDoNotCarryIt) {
+  std::vector<SampledPacket> sample;
+  for (int i = 0; i < 300; ++i) sample.push_back(synPacket(static_cast<uint16_t>(1024 + i), 80, 60, 0));
+  const Fingerprint fp = buildFingerprint(sample, all(), 0.9);
+  EXPECT_FALSE(fp.ttl);
+  EXPECT_EQ(fp.toString(), "tcp dst-port 80 flags SYN length 60");
+}
+
 TEST(Fingerprint, MixKeepsOnlyFieldsCommonToMinShare) {
   std::vector<SampledPacket> sample;
   for (int i = 0; i < 700; ++i) sample.push_back(synPacket(static_cast<uint16_t>(1024 + i), 80, 60, 64));

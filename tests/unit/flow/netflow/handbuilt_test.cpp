@@ -308,6 +308,33 @@ TEST(Ipfix, OptionsTemplateSamplingPerSelector) {
   EXPECT_EQ(out[0].ip_length, 0);
 }
 
+// softflowd's IPFIX: flowStart/EndSysUpTime (IE 22/21) in the data records, their base
+// systemInitTimeMilliseconds (IE 160) in an options record of the same domain.
+TEST(Ipfix, UptimeTimesUseTheDomainsSystemInitTime) {
+  NetflowDecoder dec;
+  std::vector<core::FlowRecord> out;
+  Bytes s;
+  // Options template 500: scope observationDomainId (149)/4, systemInitTimeMilliseconds 160/8.
+  s.u16(3).u16(4 + 6 + 8 + 2).u16(500).u16(2).u16(1).u16(149).u16(4).u16(160).u16(8).u16(0);
+  // Data template 501: {8/4, 12/4, 2/8, 22/4, 21/4}.
+  s.u16(2).u16(4 + 4 + 20).u16(501).u16(5).u16(8).u16(4).u16(12).u16(4).u16(2).u16(8).u16(22).u16(4).u16(21).u16(4);
+  s.u16(500).u16(4 + 12).u32(7).u64(1'699'999'000'000ULL);  // booted 1000 s before the header's time
+  s.u16(501).u16(4 + 24).u32(1).u32(2).u64(200'000).u32(998'000).u32(1'000'000);
+  ASSERT_EQ(dec.decode(kExporter, ipfixMessage(s.b).b, 0, out), FlowError::kOk);
+  ASSERT_EQ(out.size(), 1U);
+  EXPECT_EQ(out[0].timestamp_ns, 1'699'999'998ULL * kSec);
+  EXPECT_EQ(out[0].duration_ns, 2 * kSec);
+  // Another domain never announced its init time: the record has no times of its own.
+  Bytes t;
+  t.u16(2).u16(4 + 4 + 20).u16(501).u16(5).u16(8).u16(4).u16(12).u16(4).u16(2).u16(8).u16(22).u16(4).u16(21).u16(4);
+  t.u16(501).u16(4 + 24).u32(1).u32(2).u64(200'000).u32(998'000).u32(1'000'000);
+  out.clear();
+  ASSERT_EQ(dec.decode(kExporter, ipfixMessage(t.b, 8).b, 42, out), FlowError::kOk);
+  ASSERT_EQ(out.size(), 1U);
+  EXPECT_EQ(out[0].timestamp_ns, 42U);
+  EXPECT_EQ(out[0].duration_ns, 0U);
+}
+
 TEST(Ipfix, MalformedSetsAndTemplatesAreCounted) {
   NetflowDecoder dec;
   std::vector<core::FlowRecord> out;
