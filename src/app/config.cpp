@@ -196,6 +196,16 @@ Config parseConfig(std::string_view text, const std::string& source) {
     r.string("file", cfg.run.events);
     r.checkNoUnknownKeys();
   }
+  if (const toml::table* t = top.subtable("capture")) {
+    Reader r(*t, source, "capture");
+    r.number("workers", cfg.run.capture_workers, 1, 64);
+    r.checkNoUnknownKeys();
+  }
+  if (const toml::table* t = top.subtable("stats")) {
+    Reader r(*t, source, "stats");
+    r.string("file", cfg.run.stats);
+    r.checkNoUnknownKeys();
+  }
   if (const toml::array* list = top.array("sensor")) {
     for (const toml::node& node : *list) {
       if (!node.is_table()) fail(source, node.source(), "each [[sensor]] must be a table");

@@ -32,7 +32,9 @@ struct SensorSettings {
 
 struct RunSettings {
   std::vector<SensorSettings> sensors;
-  std::string events = "-";  // JSON-lines attack events: a file path, or "-" for stdout
+  std::string events = "-";      // JSON-lines attack events: a file path, or "-" for stdout
+  unsigned capture_workers = 1;  // threads reading the AF_PACKET rings (fanout over them)
+  std::string stats;             // a JSON document of sensor statistics, rewritten every 10 s ("" = none)
 };
 
 struct Config {

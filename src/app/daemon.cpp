@@ -7,6 +7,8 @@
 
 #include <csignal>
 #include <cstring>
+#include <map>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -17,6 +19,7 @@
 #include "flow/netflow/netflow_decoder.h"
 #include "flow/sflow/sflow_decoder.h"
 #include "report/event_json.h"
+#include "report/sensor_stats_json.h"
 #include "traffic/flow_spreader.h"
 #include "traffic/traffic_counters.h"
 
@@ -24,7 +27,26 @@ namespace rampart::app {
 namespace {
 
 constexpr uint64_t kStatsEveryNs = 10'000'000'000ULL;
-constexpr uint64_t kEarlyCheckNs = 50'000'000;
+constexpr uint64_t kFoldNs = 50'000'000;      // workers' shards are folded in, and early starts checked
+constexpr int kCollectWaitMs = 30;            // a worker notices a request within its 10 ms poll
+constexpr std::size_t kMaxInterfaces = 4096;  // sFlow interfaces kept per sensor for the statistics
+
+// A shard counts one sub-window of one worker's share of the traffic: its deep stats must start at
+// that share of the view's trigger, or a flood spread over the workers would be sampled late.
+std::vector<traffic::GroupTrigger> shardTriggers(std::vector<traffic::GroupTrigger> t, uint64_t window_ns,
+                                                 std::size_t workers) {
+  const double scale = static_cast<double>(kFoldNs) / static_cast<double>(window_ns) / static_cast<double>(workers);
+  const auto down = [scale](uint64_t& v) {
+    if (v != UINT64_MAX) v = std::max<uint64_t>(1, static_cast<uint64_t>(static_cast<double>(v) * scale));
+  };
+  for (auto& g : t) {
+    down(g.host_packets);
+    down(g.host_bytes);
+    down(g.prefix_packets);
+    down(g.prefix_bytes);
+  }
+  return t;
+}
 
 std::string attackLine(const detect::AttackEvent& e) {
   const detect::Attack& a = e.attack;
@@ -61,6 +83,9 @@ struct Daemon::FlowSensor {
   flow::sflow::SflowDecoder sflow;
   flow::netflow::NetflowDecoder netflow;  // NetFlow v5, v9 and IPFIX on one port
   std::vector<core::FlowRecord> records;
+  std::vector<flow::sflow::InterfaceCounters> counter_samples;
+  // The latest counter sample of each (agent, sub-agent, ifIndex), for the statistics document.
+  std::map<std::tuple<core::IpAddress, uint32_t, uint32_t>, flow::sflow::InterfaceCounters> interfaces;
 };
 
 Daemon::Daemon(std::string config_path, Config config, const core::Clock& clock, std::string geoip_dir)
@@ -89,6 +114,9 @@ bool Daemon::openEvents() {
 }
 
 bool Daemon::openSensors() {
+  const unsigned workers = config_.run.capture_workers;
+  std::vector<std::vector<sensor::AfPacketSource>> sockets(workers);
+  int sensor_index = 0;
   for (const SensorSettings& s : config_.run.sensors) {
     if (s.type != SensorSettings::Type::kAfPacket) {
       auto listener = sensor::UdpListener::open(s.listen);
@@ -100,20 +128,45 @@ bool Daemon::openSensors() {
       flow_sensors_.push_back(std::make_unique<FlowSensor>(s.type, std::move(listener).value()));
       continue;
     }
-    auto source = sensor::AfPacketSource::open({.interface = s.interface, .sample_one_in = s.sample_one_in});
-    if (!source) {
-      spdlog::error("{}", source.error());
-      return false;
+    // One socket per worker in a fanout group of this interface's own (ids are per process).
+    const int group = workers > 1 ? static_cast<int>((static_cast<unsigned>(getpid()) + sensor_index) & 0xffff) : -1;
+    ++sensor_index;
+    for (unsigned w = 0; w < workers; ++w) {
+      auto source = sensor::AfPacketSource::open(
+          {.interface = s.interface, .fanout_group = group, .sample_one_in = s.sample_one_in});
+      if (!source) {
+        spdlog::error("{}", source.error());
+        return false;
+      }
+      sockets[w].push_back(std::move(source).value());
     }
-    spdlog::info("capturing on {} (AF_PACKET TPACKET_V3{})", s.interface,
+    spdlog::info("capturing on {} (AF_PACKET TPACKET_V3, {} worker(s){})", s.interface, workers,
                  s.sample_one_in > 1 ? fmt::format(", 1:{} sampling", s.sample_one_in) : std::string());
-    sources_.push_back(std::move(source).value());
   }
-  if (sources_.empty() && flow_sensors_.empty()) {
+  if (sensor_index > 0) startWorkers(std::move(sockets));
+  if (workers_.empty() && flow_sensors_.empty()) {
     spdlog::error("{}: no [[sensor]] configured: nothing to watch", config_path_);
     return false;
   }
   return true;
+}
+
+void Daemon::startWorkers(std::vector<std::vector<sensor::AfPacketSource>> sockets) {
+  const Engine& e = *engine_;
+  const auto triggers = shardTriggers(e.detector.triggers(), e.settings.window_ns, sockets.size());
+  for (auto& s : sockets) {
+    workers_.push_back(
+        std::make_unique<CaptureWorker>(std::move(s), e.settings.traffic, e.settings.networks, triggers));
+    workers_.back()->start();
+  }
+}
+
+std::vector<std::vector<sensor::AfPacketSource>> Daemon::stopWorkers() {
+  fold();  // what they counted since the last fold
+  std::vector<std::vector<sensor::AfPacketSource>> sockets;
+  for (auto& w : workers_) sockets.push_back(w->stop());
+  workers_.clear();
+  return sockets;
 }
 
 int Daemon::run() {
@@ -123,14 +176,16 @@ int Daemon::run() {
     spdlog::error("{}", e.what());
     return kExitError;
   }
-  if (!openEvents() || !openSensors()) return kExitError;
-
+  // Blocked before any capture thread starts, so that threads inherit the mask and every signal
+  // reaches the event loop's signalfd.
   sigset_t mask;
   sigemptyset(&mask);
   sigaddset(&mask, SIGTERM);
   sigaddset(&mask, SIGINT);
   sigaddset(&mask, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &mask, nullptr);
+  if (!openEvents() || !openSensors()) return kExitError;
+
   const int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
   if (sfd < 0) {
     spdlog::error("signalfd: {}", std::strerror(errno));
@@ -141,23 +196,23 @@ int Daemon::run() {
   uint64_t now = clock_.nowNs();
   window_start_ = now - now % window_ns;
   last_stats_ns_ = now;
-  spdlog::info("rampart running: {} sensor(s), {} host group(s), events to {}", sources_.size() + flow_sensors_.size(),
+  next_fold_ns_ = now + kFoldNs;
+  writeStats(now);
+  spdlog::info("rampart running: {} sensor(s), {} host group(s), events to {}", config_.run.sensors.size(),
                config_.analyzer.detector.groups.size(), config_.run.events == "-" ? "stdout" : config_.run.events);
 
   std::vector<pollfd> fds;
   fds.push_back({sfd, POLLIN, 0});
-  for (const auto& s : sources_) fds.push_back({s.fd(), POLLIN | POLLERR, 0});
   for (const auto& f : flow_sensors_) fds.push_back({f->listener.fd(), POLLIN, 0});
   bool running = true;
   while (running) {
     now = clock_.nowNs();
-    const uint64_t until_tick = window_start_ + window_ns > now ? window_start_ + window_ns - now : 0;
-    const int timeout_ms = static_cast<int>(std::min<uint64_t>(until_tick / 1'000'000 + 1, 100));
+    const uint64_t next = std::min(window_start_ + window_ns, next_fold_ns_);
+    const int timeout_ms = static_cast<int>(std::min<uint64_t>((next > now ? next - now : 0) / 1'000'000 + 1, 100));
     if (::poll(fds.data(), fds.size(), timeout_ms) < 0 && errno != EINTR) {
       spdlog::error("poll: {}", std::strerror(errno));
       break;
     }
-    for (auto& s : sources_) drain(s);
     for (auto& f : flow_sensors_) drainFlows(*f);
     signalfd_siginfo info{};
     while (read(sfd, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
@@ -170,22 +225,29 @@ int Daemon::run() {
     }
     tick(clock_.nowNs());
   }
+  (void)stopWorkers();
+  writeStats(clock_.nowNs());
   emit(engine_->detector.finish(engine_->counters), clock_.nowNs());
   close(sfd);
   std::fflush(events_);
   return 0;
 }
 
-void Daemon::drain(sensor::AfPacketSource& source) {
+// Folds what every worker counted since the last fold into the view. Workers are asked first, all
+// at once, so that the waits overlap.
+void Daemon::fold() {
   Engine& e = *engine_;
-  const uint32_t rate = source.sampleOneIn();
-  source.poll(0, [&e, rate](std::span<const uint8_t> frame, uint64_t ts) {
-    const decode::DecodeResult r = decode::decodePacket(decode::LinkType::kEthernet, frame, ts, e.record);
-    e.decode.add(r);
-    if (r != decode::DecodeResult::kOk) return;
-    e.record.sampling_rate = rate;
-    e.counters.add(e.record);
-  });
+  for (auto& w : workers_) w->request();
+  const auto hot = std::make_shared<const traffic::TargetKeySet>(e.counters.deepKeys());
+  for (auto& w : workers_) {
+    CaptureShard* shard = w->collect(kCollectWaitMs);
+    if (shard == nullptr) continue;  // it hands over with the next fold
+    e.counters.merge(shard->counters);
+    e.decode += shard->decode;
+    kernel_packets_ += shard->kernel_packets;
+    kernel_drops_ += shard->kernel_drops;
+    w->giveBack(shard, hot);
+  }
 }
 
 // sFlow samples packets as they pass: they count at arrival, within milliseconds of the traffic.
@@ -200,8 +262,13 @@ void Daemon::drainFlows(FlowSensor& f) {
         f.records.clear();
         // Malformed datagrams are counted in the decoders' stats; nothing else to do here.
         if (f.type == SensorSettings::Type::kSflow) {
-          (void)f.sflow.decode(datagram, now, f.records, nullptr);
+          f.counter_samples.clear();
+          (void)f.sflow.decode(datagram, now, f.records, &f.counter_samples);
           for (const core::FlowRecord& r : f.records) e.counters.add(r);
+          for (const auto& c : f.counter_samples) {
+            const auto key = std::make_tuple(c.agent, c.sub_agent, c.if_index);
+            if (f.interfaces.size() < kMaxInterfaces || f.interfaces.contains(key)) f.interfaces[key] = c;
+          }
         } else {
           (void)f.netflow.decode(exporter, datagram, now, f.records);
           for (const core::FlowRecord& r : f.records) e.counters.add(e.spreader.admit(r));
@@ -213,11 +280,12 @@ void Daemon::drainFlows(FlowSensor& f) {
 void Daemon::tick(uint64_t now_ns) {
   const uint64_t window_ns = config_.analyzer.window_ns;
   Engine& e = *engine_;
-  if (now_ns < window_start_ + window_ns) {
-    if (now_ns - last_early_ns_ >= kEarlyCheckNs) {  // a big flood is reported before its window ends
-      last_early_ns_ = now_ns;
-      emit(e.detector.earlyStarts(e.counters, window_start_, window_ns), now_ns);
-    }
+  const bool window_over = now_ns >= window_start_ + window_ns;
+  if (!window_over && now_ns < next_fold_ns_) return;
+  fold();
+  next_fold_ns_ = now_ns + kFoldNs;
+  if (!window_over) {  // a big flood is reported before its window ends
+    emit(e.detector.earlyStarts(e.counters, window_start_, window_ns), now_ns);
     return;
   }
   emit(e.detector.onWindow(e.counters, window_start_, window_ns), now_ns);
@@ -229,18 +297,61 @@ void Daemon::tick(uint64_t now_ns) {
 
   if (now_ns - last_stats_ns_ >= kStatsEveryNs) {
     last_stats_ns_ = now_ns;
-    uint64_t drops = 0;
-    uint64_t packets = 0;
-    for (auto& s : sources_) {
-      const auto st = s.stats();
-      drops += st.drops;
-      packets += st.packets;
-    }
-    if (drops != last_drops_) {
+    writeStats(now_ns);
+    if (kernel_drops_ != last_drops_) {
       spdlog::warn("kernel dropped {} packets in the last {} s ({} captured in all): capture cannot keep up",
-                   drops - last_drops_, kStatsEveryNs / 1'000'000'000ULL, packets);
-      last_drops_ = drops;
+                   kernel_drops_ - last_drops_, kStatsEveryNs / 1'000'000'000ULL, kernel_packets_);
+      last_drops_ = kernel_drops_;
     }
+  }
+}
+
+// The statistics document, replaced whole (written beside, then renamed) so a reader never sees
+// half of it.
+void Daemon::writeStats(uint64_t now_ns) {
+  if (config_.run.stats.empty()) return;
+  const Engine& e = *engine_;
+  const traffic::TrafficStats& t = e.counters.stats();
+  nlohmann::json flows = nlohmann::json::array();
+  for (const auto& f : flow_sensors_) {
+    nlohmann::json j;
+    if (f->type == SensorSettings::Type::kSflow) {
+      std::vector<flow::sflow::InterfaceCounters> interfaces;
+      for (const auto& [key, c] : f->interfaces) interfaces.push_back(c);
+      j = report::sflowStatsJson(f->sflow.stats(), f->sflow.agents(), interfaces);
+      j["type"] = "sflow";
+    } else {
+      j = report::netflowStatsJson(f->netflow.stats());
+      j["type"] = "netflow";
+    }
+    flows.push_back(std::move(j));
+  }
+  const nlohmann::json doc{
+      {"schema", "rampart.stats/1"},
+      {"time", report::isoTime(now_ns)},
+      {"time_ns", now_ns},
+      {"capture", {{"workers", workers_.size()}, {"packets", kernel_packets_}, {"kernel_drops", kernel_drops_}}},
+      {"decode", report::decodeStatsJson(e.decode)},
+      {"traffic",
+       {{"records", t.records},
+        {"unprotected", t.unprotected},
+        {"untracked_hosts", t.untracked_hosts},
+        {"untracked_prefixes", t.untracked_prefixes},
+        {"deep_refused", t.deep_refused},
+        {"flows_spread", e.spreader.stats().spread},
+        {"flows_pending", e.spreader.pending()}}},
+      {"flow_sensors", std::move(flows)},
+      {"active_attacks", e.detector.activeAttacks()}};
+  const std::string tmp = config_.run.stats + ".tmp";
+  std::FILE* out = std::fopen(tmp.c_str(), "w");
+  if (out == nullptr) {
+    spdlog::warn("{}: cannot write statistics: {}", tmp, std::strerror(errno));
+    return;
+  }
+  const std::string text = doc.dump(2) + "\n";
+  const bool ok = std::fwrite(text.data(), 1, text.size(), out) == text.size();
+  if (std::fclose(out) != 0 || !ok || std::rename(tmp.c_str(), config_.run.stats.c_str()) != 0) {
+    spdlog::warn("{}: cannot write statistics: {}", config_.run.stats, std::strerror(errno));
   }
 }
 
@@ -251,12 +362,16 @@ void Daemon::reload() {
     Config next = loadConfig(config_path_);
     geo::Attributor attributor = openAttributor(next.geo, geoip_dir_);
     const uint64_t now = clock_.nowNs();
+    auto sockets = stopWorkers();
     emit(engine_->detector.finish(engine_->counters), now);
     next.run.sensors = config_.run.sensors;
     next.run.events = config_.run.events;
+    next.run.capture_workers = config_.run.capture_workers;
+    next.run.stats = config_.run.stats;
     config_ = std::move(next);
     attributor_ = std::move(attributor);
     engine_ = std::make_unique<Engine>(config_.analyzer);
+    if (!sockets.empty()) startWorkers(std::move(sockets));
     window_start_ = now - now % config_.analyzer.window_ns;
     spdlog::info("{}: configuration reloaded ({} host group(s))", config_path_,
                  config_.analyzer.detector.groups.size());

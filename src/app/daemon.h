@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "app/capture_worker.h"
 #include "app/config.h"
 #include "core/clock.h"
 #include "geo/attributor.h"
@@ -14,9 +15,11 @@
 
 namespace rampart::app {
 
-// `rampart run`: the always-on sensor. One event loop: capture rings and signals are polled
-// together; records are decoded and counted as they arrive; every second of wall time the window
-// is judged and attack events go to the log and to the JSON-lines event stream.
+// `rampart run`: the always-on sensor. Capture workers (threads) read the AF_PACKET rings, each
+// into its own counter shard; the main thread's event loop receives flow datagrams and signals,
+// folds the workers' shards into one view every 50 ms (where a big flood is reported before its
+// window ends), and every second of wall time judges the window; attack events go to the log and
+// to the JSON-lines event stream.
 // SIGTERM/SIGINT stop it cleanly (active attacks are reported ended); SIGHUP reloads the
 // configuration, validating it first: a broken file changes nothing.
 class Daemon {
@@ -35,10 +38,13 @@ class Daemon {
   struct FlowSensor;  // a UDP listener and its decoder
 
   bool openSensors();
+  void startWorkers(std::vector<std::vector<sensor::AfPacketSource>> sockets);
+  std::vector<std::vector<sensor::AfPacketSource>> stopWorkers();
   void drainFlows(FlowSensor& sensor);
   bool openEvents();
-  void drain(sensor::AfPacketSource& source);
+  void fold();
   void tick(uint64_t now_ns);
+  void writeStats(uint64_t now_ns);
   void reload();
   void emit(const std::vector<detect::AttackEvent>& events, uint64_t now_ns);
 
@@ -48,14 +54,16 @@ class Daemon {
   std::string geoip_dir_;
   geo::Attributor attributor_;
   std::unique_ptr<Engine> engine_;
-  std::vector<sensor::AfPacketSource> sources_;
+  std::vector<std::unique_ptr<CaptureWorker>> workers_;
   std::vector<std::unique_ptr<FlowSensor>> flow_sensors_;
   std::FILE* events_ = nullptr;
   bool own_events_ = false;
   uint64_t window_start_ = 0;
+  uint64_t next_fold_ns_ = 0;
+  uint64_t kernel_packets_ = 0;  // all capture rings, since start
+  uint64_t kernel_drops_ = 0;
   uint64_t last_drops_ = 0;
   uint64_t last_stats_ns_ = 0;
-  uint64_t last_early_ns_ = 0;
 };
 
 }  // namespace rampart::app

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "report/analysis_report.h"
+#include "report/sensor_stats_json.h"
 
 namespace rampart::report {
 namespace {
@@ -99,12 +100,7 @@ json attackJson(const detect::Attack& a, const AttributeFn& attribute) {
 }
 
 json jsonReport(const CaptureSummary& s, std::span<const detect::Attack> attacks, const AttributeFn& attribute) {
-  json errors = json::object();
-  for (std::size_t i = 1; i < decode::kDecodeResultCount; ++i) {
-    if (s.decode.by_result[i] != 0) {
-      errors[std::string(decode::toString(static_cast<decode::DecodeResult>(i)))] = s.decode.by_result[i];
-    }
-  }
+  json errors = decodeStatsJson(s.decode)["rejected"];
   json list = json::array();
   for (const auto& a : attacks) list.push_back(attackJson(a, attribute));
   return json{{"schema", "rampart.analyze/1"},

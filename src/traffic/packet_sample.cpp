@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "traffic/packet_sample.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace rampart::traffic {
@@ -16,6 +17,36 @@ void PacketSample::clear() noexcept {
   next_ = 0;
   w_ = 1.0;
   rng_ = seed_;
+}
+
+void PacketSample::merge(const PacketSample& other) {
+  if (other.seen_ == 0) return;
+  const uint64_t total = seen_ + other.seen_;
+  std::size_t from_other = static_cast<std::size_t>(
+      std::llround(static_cast<double>(capacity_) * static_cast<double>(other.seen_) / static_cast<double>(total)));
+  from_other = std::min(from_other, other.items_.size());
+  const std::size_t from_this = std::min(items_.size(), capacity_ - from_other);
+  from_other = std::min(other.items_.size(), capacity_ - from_this);  // room this side left unused
+
+  // Partial Fisher-Yates: the first `n` entries become a uniform choice of `n`.
+  const auto choose = [this](std::vector<SampledPacket>& v, std::size_t n) {
+    for (std::size_t i = 0; i < n && i + 1 < v.size(); ++i) std::swap(v[i], v[i + nextRandom() % (v.size() - i)]);
+    v.resize(n);
+  };
+  if (from_this < items_.size()) choose(items_, from_this);
+  if (from_other == other.items_.size()) {
+    items_.insert(items_.end(), other.items_.begin(), other.items_.end());
+  } else {
+    std::vector<SampledPacket> picked(other.items_.begin(), other.items_.end());
+    choose(picked, from_other);
+    items_.insert(items_.end(), picked.begin(), picked.end());
+  }
+  seen_ = total;
+  if (items_.size() == capacity_) {
+    // Algorithm L's threshold after `seen_` items is about capacity / seen_.
+    w_ = std::min(1.0, static_cast<double>(capacity_) / static_cast<double>(seen_));
+    scheduleNext();
+  }
 }
 
 uint64_t PacketSample::nextRandom() noexcept {  // splitmix64: fast, and seeded so tests are repeatable

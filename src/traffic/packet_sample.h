@@ -47,6 +47,11 @@ class PacketSample {
     }
   }
 
+  // Folds in another sample of a disjoint stream (another capture worker's): the result is a
+  // uniform sample of both streams, each side keeping a share of the capacity proportional to what
+  // it saw. Meant for samples that are only merged; add() after a merge is approximately uniform.
+  void merge(const PacketSample& other);
+
   [[nodiscard]] std::span<const SampledPacket> items() const noexcept { return items_; }
   [[nodiscard]] uint64_t seen() const noexcept { return seen_; }
   void clear() noexcept;

@@ -104,6 +104,7 @@ void TrafficCounters::initSlot(TargetSlot& s, uint32_t group, uint64_t trigger_p
   if (!deep_.empty()) {
     if (const auto it = deep_.find(s.key); it != deep_.end() && !it->second->released) s.deep = it->second.get();
   }
+  if (s.deep == nullptr && hot_ != nullptr && hot_->contains(s.key)) attachDeep(s);
 }
 
 void TrafficCounters::attachDeep(TargetSlot& s) noexcept {
@@ -147,13 +148,71 @@ void TrafficCounters::resetWindow() {
     DeepStats& d = *it->second;
     d.idle_windows = d.hot ? 0 : d.idle_windows + 1;
     d.hot = false;
-    if (d.released || d.idle_windows > config_.deep_idle_windows) {
+    if (config_.shard || d.released || d.idle_windows > config_.deep_idle_windows) {
       it = deep_.erase(it);
     } else {
       ++it;
     }
   }
   last_host_ = kNoSlot;
+  if (config_.shard) stats_ = {};  // folded into the view's by merge()
+}
+
+// Finds or creates `from`'s target in `table`, adds its counts and folds in its deep stats.
+uint32_t TrafficCounters::mergeSlot(TargetTable& table, const TargetSlot& from, uint64_t& untracked) {
+  const uint64_t hash = from.key.hash();
+  uint32_t i = table.find(from.key, hash);
+  if (i == kNoSlot) {
+    i = table.insert(from.key, hash);
+    if (i == kNoSlot) {
+      ++untracked;
+      return kNoSlot;
+    }
+    const GroupTrigger& t = triggers_[from.group < triggers_.size() ? from.group : 0];
+    const bool prefix = from.key.isPrefix();
+    initSlot(table[i], from.group, prefix ? t.prefix_packets : t.host_packets, prefix ? t.prefix_bytes : t.host_bytes);
+  }
+  TargetSlot& s = table[i];
+  s.counts += from.counts;
+  if (s.deep == nullptr &&
+      (from.deep != nullptr || s.counts.packets >= s.trigger_packets || s.counts.bytes >= s.trigger_bytes)) {
+    attachDeep(s);
+  }
+  if (s.deep != nullptr && from.deep != nullptr) {
+    s.deep->sources.merge(from.deep->sources);
+    s.deep->sample.merge(from.deep->sample);
+  }
+  return i;
+}
+
+void TrafficCounters::merge(const TrafficCounters& shard) {
+  // Prefixes first, so that hosts can link to them.
+  std::vector<uint32_t> prefix_of(shard.prefixes_.size(), kNoSlot);
+  for (std::size_t p = 0; p < shard.prefixes_.size(); ++p) {
+    prefix_of[p] = mergeSlot(prefixes_, shard.prefixes_[static_cast<uint32_t>(p)], stats_.untracked_prefixes);
+  }
+  for (const TargetSlot& h : shard.hosts_.slots()) {
+    const uint32_t known = hosts_.find(h.key, h.key.hash());
+    const uint32_t i = mergeSlot(hosts_, h, stats_.untracked_hosts);
+    if (i == kNoSlot || known != kNoSlot || h.parent == kNoSlot) continue;
+    hosts_[i].parent = prefix_of[h.parent];
+    if (hosts_[i].parent != kNoSlot) ++prefixes_[hosts_[i].parent].hosts;
+  }
+  const TrafficStats& o = shard.stats_;
+  stats_.records += o.records;
+  stats_.unprotected += o.unprotected;
+  stats_.untracked_hosts += o.untracked_hosts;
+  stats_.untracked_prefixes += o.untracked_prefixes;
+  stats_.deep_refused += o.deep_refused;
+  last_host_ = kNoSlot;
+}
+
+TargetKeySet TrafficCounters::deepKeys() const {
+  TargetKeySet keys;
+  for (const auto& [key, d] : deep_) {
+    if (!d->released) keys.insert(key);
+  }
+  return keys;
 }
 
 void TrafficCounters::releaseDeep(const TargetKey& key) {

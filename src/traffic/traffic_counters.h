@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/flow_record.h"
@@ -22,7 +23,12 @@ struct TrafficConfig {
   unsigned aggregate_v4 = 24;  // prefix aggregation when every address is protected
   unsigned aggregate_v6 = 48;
   unsigned deep_idle_windows = 10;  // windows below trigger before deep stats are freed
+  // A capture worker's shard, folded into a view every sub-window (merge()): its deep stats cover
+  // one window and are dropped at each reset; the view keeps the lasting ones.
+  bool shard = false;
 };
+
+using TargetKeySet = std::unordered_set<TargetKey, TargetKeyHash>;
 
 // When a group's targets get deep stats: a fraction of the group's lowest threshold, so that by
 // the time a threshold is crossed the sample and source count are already filling.
@@ -64,6 +70,17 @@ class TrafficCounters {
   // same target starts with a fresh sample.
   void releaseDeep(const TargetKey& key);
 
+  // Sharded counting (one shard per capture worker, each swapped out and folded into one view on
+  // the main thread): adds a shard's window to this one. Counts add up, a prefix's host count is
+  // the view's own, and the shard's deep stats fold into the view's (sources united, samples
+  // merged by what each saw), which then live as usual. Hosts and prefixes keep the shard's group.
+  void merge(const TrafficCounters& shard);
+  // Targets with deep stats that are not released: a shard given these attaches deep stats to them
+  // from their first record of a window, so a busy target is sampled whole across workers.
+  [[nodiscard]] TargetKeySet deepKeys() const;
+  // For shards: the view's deepKeys() (read-only, shared; set while the shard is not counting).
+  void setHotKeys(std::shared_ptr<const TargetKeySet> keys) noexcept { hot_ = std::move(keys); }
+
   [[nodiscard]] const TrafficStats& stats() const noexcept { return stats_; }
   [[nodiscard]] std::size_t deepInUse() const noexcept { return deep_.size(); }
 
@@ -73,6 +90,7 @@ class TrafficCounters {
   void initSlot(TargetSlot& s, uint32_t group, uint64_t trigger_packets, uint64_t trigger_bytes);
   void account(TargetSlot& s, const core::FlowRecord& r, PacketClass cls, uint64_t pkts, uint64_t bytes) noexcept;
   void attachDeep(TargetSlot& s) noexcept;
+  uint32_t mergeSlot(TargetTable& table, const TargetSlot& from, uint64_t& untracked);
 
   TrafficConfig config_;
   const ProtectedNetworks& networks_;
@@ -82,6 +100,7 @@ class TrafficCounters {
   TargetTable prefixes_;
   std::unordered_map<TargetKey, std::unique_ptr<DeepStats>, TargetKeyHash> deep_;
   TrafficStats stats_;
+  std::shared_ptr<const TargetKeySet> hot_;
   uint32_t last_host_ = kNoSlot;  // consecutive packets of a flood hit the same host: skip the hash
 };
 

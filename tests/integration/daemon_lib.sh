@@ -6,6 +6,7 @@
 
 readonly EVENTS=$TMP/events.jsonl
 readonly LOG=$TMP/rampart.log
+readonly STATS=$TMP/stats.json
 
 write_config() {  # write_config FILE [SENSOR-TOML]: the victim alone is protected, 2 s hold-down
   local sensor=${2:-$'[[sensor]]\ntype = "af_packet"\ninterface = "veth-v"'}
@@ -21,6 +22,9 @@ $sensor
 
 [events]
 file = "$EVENTS"
+
+[stats]
+file = "$STATS"
 TOML
 }
 

@@ -73,6 +73,19 @@ sleep 2.5 # pmacctd opens its capture a moment after it says it exports
 case_flood sflow-syn-spoofed syn-flood -S -p 80 --flood --rand-source
 check_record sflow 0.5 1.6 80
 stop_daemon sFlow
+# The statistics document: the agent with its datagrams, nothing malformed, and the interface
+# counters pmacct's sfprobe exports (when it sent any).
+"$PYTHON" - "$STATS" "$VICTIM" <<'PY' || fail "sFlow statistics are wrong: $(cat "$STATS")"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+assert doc["schema"] == "rampart.stats/1"
+s = doc["flow_sensors"][0]
+assert s["type"] == "sflow" and s["datagrams"] > 100 and s["errors"] == {}, s
+agents = [a for a in s["agents"] if a["agent"] == sys.argv[2]]
+assert agents and agents[0]["datagrams"] == s["datagrams"], s["agents"]
+print(f"     stats: {s['datagrams']} datagrams from agent {sys.argv[2]}, {agents[0]['lost_datagrams']} lost, "
+      f"{s['counter_samples']} counter samples, {len(s['interfaces'])} interface(s)")
+PY
 pkill -f "pmacctd -f $TMP/sfprobe.conf" || true
 
 # NetFlow/IPFIX: a flow is exported when it has lived 2 s (maxlife), so detection waits for the

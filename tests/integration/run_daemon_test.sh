@@ -55,4 +55,22 @@ wait "$DAEMON" || rc=$?
 grep -q "stopping" "$LOG" || fail "no clean stop in the log"
 echo "ok   SIGTERM: clean stop"
 
-echo "run_daemon: 7 passed, 0 failed"
+# Two capture workers: the kernel's fanout spreads the flood's flows over both rings, and the
+# shards folded together must give the whole flood: its rate, its many sources, its fingerprint.
+write_config "$TMP/rampart.toml" $'[capture]\nworkers = 2\n\n[[sensor]]\ntype = "af_packet"\ninterface = "veth-v"'
+start_daemon
+grep -q "2 worker(s)" "$LOG" || fail "two capture workers not started: $(head -3 "$LOG")"
+case_flood two-workers-syn syn-flood -S -p 80 --flood --rand-source
+"$PYTHON" - "$EVENTS" "$VICTIM" "$FLOOD_PPS" <<'PY' || fail "two workers: attack record is wrong"
+import json, sys
+path, victim, true_pps = sys.argv[1], sys.argv[2], int(sys.argv[3])
+a = [e["attack"] for e in map(json.loads, open(path)) if e["event"] == "ended" and e["attack"]["target"] == victim
+     and e["attack"]["direction"] == "incoming"][-1]
+assert 0.8 * true_pps <= a["peak_pps"] <= 1.25 * true_pps, f"peak {a['peak_pps']} pps, flood {true_pps} pps"
+assert a["distinct_sources"] > 100000 and a["spoofing_likely"], (a["distinct_sources"], a["spoofing_likely"])
+assert a["fingerprint"]["dst_port"] == 80 and a["fingerprint"]["tcp_flags"] == 2, a["fingerprint"]
+print(f"     two workers: peak {a['peak_pps']} pps for a {true_pps} pps flood, {a['distinct_sources']} sources, "
+      f"fingerprint {a['fingerprint']['summary']}")
+PY
+stop_daemon "two workers"
+echo "run_daemon: 8 passed, 0 failed"

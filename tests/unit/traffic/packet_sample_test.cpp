@@ -155,3 +155,51 @@ TEST(PacketSample, ClearStartsOverAsIfNew) {
 
 }  // namespace
 }  // namespace rampart::traffic
+
+namespace rampart::traffic {
+namespace {
+
+// Two workers' samples of disjoint streams: the merge stands for both in proportion to what each saw.
+TEST(PacketSampleMerge, SharesFollowWhatEachSideSaw) {
+  PacketSample a(1024, 1);
+  PacketSample b(1024, 2);
+  for (uint64_t i = 0; i < 300'000; ++i) a.add(recordAt(i, true), PacketClass::kUdpNtp);
+  for (uint64_t i = 0; i < 100'000; ++i) b.add(recordAt(i, false), PacketClass::kUdpNtp);
+  PacketSample view(1024, 3);
+  view.merge(a);
+  view.merge(b);
+  EXPECT_EQ(view.seen(), 400'000u);
+  EXPECT_EQ(view.items().size(), 1024u);
+  EXPECT_NEAR(markedShare(view), 0.75, 0.01);
+}
+
+TEST(PacketSampleMerge, SmallSidesAreKeptWhole) {
+  PacketSample a(1024, 1);
+  PacketSample b(1024, 2);
+  for (uint64_t i = 0; i < 10; ++i) a.add(recordAt(i, true), PacketClass::kUdpNtp);
+  for (uint64_t i = 0; i < 30; ++i) b.add(recordAt(i, false), PacketClass::kUdpNtp);
+  PacketSample view(1024, 3);
+  view.merge(a);
+  view.merge(b);
+  view.merge(PacketSample(1024, 4));  // an empty side changes nothing
+  EXPECT_EQ(view.seen(), 40u);
+  EXPECT_EQ(view.items().size(), 40u);
+  EXPECT_DOUBLE_EQ(markedShare(view), 0.25);
+}
+
+TEST(PacketSampleMerge, ManySmallMergesStayUniform) {
+  // Twenty sub-windows of one worker, each a fresh sample, folded one after another into a view:
+  // the view must not favour the early or the late ones.
+  PacketSample view(1024, 3);
+  for (int w = 0; w < 20; ++w) {
+    PacketSample part(1024, static_cast<uint64_t>(w) + 10);
+    for (uint64_t i = 0; i < 50'000; ++i) part.add(recordAt(i, w < 5), PacketClass::kUdpNtp);
+    view.merge(part);
+  }
+  EXPECT_EQ(view.seen(), 1'000'000u);
+  EXPECT_EQ(view.items().size(), 1024u);
+  EXPECT_NEAR(markedShare(view), 0.25, 0.04);
+}
+
+}  // namespace
+}  // namespace rampart::traffic

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "flow/sflow/sflow_decoder.h"
+#include "report/sensor_stats_json.h"
 #include "support/shared_data.h"
 #include "support/udp_payloads.h"
 
@@ -301,6 +302,34 @@ TEST(SflowConformance, EveryDatagramDecodesOrIsCounted) {
     GTEST_SKIP() << "shared data absent: " << sflowDir();
   }
   EXPECT_EQ(files, 15u);
+}
+
+}  // namespace
+}  // namespace rampart::flow::sflow
+
+namespace rampart::flow::sflow {
+namespace {
+
+// What the daemon's statistics document shows of tcpdump's counter capture: agents with their
+// sequence accounting and each interface's ifTable counters.
+TEST(SflowConformance, InterfaceCountersInTheStatisticsDocument) {
+  Capture c;
+  LOAD_OR_SKIP("tcpdump_sflow_multiple_counter_30_pdus.pcap", c);
+  const nlohmann::json j = report::sflowStatsJson(c.decoder.stats(), c.decoder.agents(), c.counters);
+  EXPECT_EQ(j["datagrams"], 30);
+  EXPECT_EQ(j["errors"]["bad_version"], 5);
+  EXPECT_EQ(j["counter_samples"], 144);
+  ASSERT_EQ(j["agents"].size(), 7u);
+  ASSERT_EQ(j["interfaces"].size(), 142u);
+  const nlohmann::json& third = j["interfaces"][2];
+  EXPECT_EQ(third["agent"], "15.184.8.4");
+  EXPECT_EQ(third["sub_agent"], 2);
+  EXPECT_EQ(third["if_index"], 57);
+  EXPECT_EQ(third["in_octets"], 3051593057u);
+  EXPECT_EQ(third["out_ucast"], 30013667u);
+  EXPECT_EQ(j["interfaces"][0]["if_speed"], 1'000'000'000u);
+  EXPECT_EQ(j["interfaces"][0]["oper_up"], true);
+  EXPECT_TRUE(j["interfaces"][0].contains("ethernet"));
 }
 
 }  // namespace
