@@ -81,10 +81,11 @@ json sflowStatsJson(const flow::sflow::SflowStats& s, const flow::sflow::AgentTa
            {"out_discards", c.out_discards},
            {"out_errors", c.out_errors},
            {"sample_sequence", c.sample_sequence}};
-    if (c.has_ethernet)
+    if (c.has_ethernet) {
       j["ethernet"] = {{"fcs_errors", c.ethernet.fcs_errors},
                        {"alignment_errors", c.ethernet.alignment_errors},
                        {"frame_too_longs", c.ethernet.frame_too_longs}};
+    }
     if_list.push_back(std::move(j));
   }
   return json{{"datagrams", s.datagrams},

@@ -13,8 +13,11 @@ namespace rampart::sensor {
 
 struct AfPacketConfig {
   std::string interface;
-  uint32_t block_size = 1u << 22;  // bytes per ring block (a multiple of the page size)
-  uint32_t block_count = 64;       // 256 MiB of ring at the defaults: about 1 s of 10 GbE
+  // 256 MiB of ring in small blocks: a block is handed over when full or after block_timeout_ms,
+  // so it is the block count that bounds how long a stall the ring absorbs at a moderate rate
+  // (256 blocks of 10 ms = 2.5 s), and the size that bounds it at line rate.
+  uint32_t block_size = 1u << 20;  // bytes per ring block (a multiple of the page size)
+  uint32_t block_count = 256;
   uint32_t frame_size = 2048;      // TPACKET_V3 packs frames; this is only the minimum slot
   uint32_t block_timeout_ms = 10;  // a partly filled block is handed over after this long
   int fanout_group = -1;           // >= 0: join this PACKET_FANOUT group (one socket per worker)
