@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # `rampart run` live, on AF_PACKET: the daemon watches the victim's veth inside a network namespace
-# this test creates while hping3 floods it from another (SYN with and without --rand-source, UDP,
-# ICMP; each bounded to 3 s). For each flood the daemon's JSON-lines event stream must say
+# this test creates while hping3 floods it from another (SYN, UDP and ICMP, each with and without
+# --rand-source; each bounded to 3 s). For each flood the daemon's JSON-lines event stream must say
 # "started" for the victim with the right vector within 2 s of the flood's start (measured and
 # printed) and "ended" after the flood stops. Then: SIGHUP with a broken configuration changes
 # nothing, SIGHUP with a good one reloads, SIGTERM stops cleanly. Flow telemetry from real exporters
@@ -33,7 +33,9 @@ start_daemon
 case_flood syn-spoofed syn-flood -S -p 80 --flood --rand-source
 case_flood syn-single-source syn-flood -S -p 80 --flood
 case_flood udp udp-flood -2 -p 53 -d 64 --flood
+case_flood udp-spoofed udp-flood -2 -p 53 -d 64 --flood --rand-source
 case_flood icmp icmp-flood -1 --flood
+case_flood icmp-spoofed icmp-flood -1 --flood --rand-source
 
 # A broken configuration is refused with its line, and the daemon carries on.
 printf '[detection]\nhold_down = 2\n' >"$TMP/rampart.toml"
@@ -73,4 +75,4 @@ print(f"     two workers: peak {a['peak_pps']} pps for a {true_pps} pps flood, {
       f"fingerprint {a['fingerprint']['summary']}")
 PY
 stop_daemon "two workers"
-echo "run_daemon: 8 passed, 0 failed"
+echo "run_daemon: 10 passed, 0 failed"

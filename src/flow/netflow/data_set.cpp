@@ -72,8 +72,8 @@ FlowError NetflowDecoder::decodeRecords(const SetOrigin& o, const Template& t, s
       optionsRecord(o, v);
       continue;
     }
-    const bool has_src = v.src != core::IpAddress{};
-    if (!has_src && v.dst == core::IpAddress{}) {
+    const bool has_address = v.src != core::IpAddress{} || v.dst != core::IpAddress{};
+    if (!has_address && !v.has(FieldKind::kDataLinkFrame)) {
       ++stats_.records_without_address;
       continue;
     }
@@ -83,7 +83,14 @@ FlowError NetflowDecoder::decodeRecords(const SetOrigin& o, const Template& t, s
           v.has(FieldKind::kSamplerId) ? std::optional<uint64_t>(v.get(FieldKind::kSamplerId)) : std::nullopt;
       rate = sampling_.find(o.exporter, o.domain, sampler);
     }
-    out.push_back(toFlowRecord(v, ctx, rate.value_or(cfg_.default_sampling_rate), o.receive_ns));
+    if (has_address) {
+      out.push_back(toFlowRecord(v, ctx, rate.value_or(cfg_.default_sampling_rate), o.receive_ns));
+    } else if (auto r = frameToFlowRecord(v, rate.value_or(cfg_.default_sampling_rate), o.receive_ns)) {
+      out.push_back(*r);
+    } else {
+      ++stats_.frames_not_decoded;
+      continue;
+    }
     ++stats_.records;
   }
   return FlowError::kOk;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "decode/packet_decoder.h"
 #include "flow/netflow/wire_reader.h"
 
 namespace rampart::flow::netflow {
@@ -119,6 +120,7 @@ FieldKind fieldKindOf(uint16_t id, uint16_t length, bool enterprise) noexcept {
     case 310: return numeric(FieldKind::kSamplingPopulation, length);
     case 48:
     case 302: return numeric(FieldKind::kSamplerId, length);
+    case 315: return FieldKind::kDataLinkFrame;
     default: return FieldKind::kSkip;
   }
 }
@@ -140,6 +142,7 @@ void storeField(FieldKind kind, const uint8_t* p, std::size_t n, RecordValues& v
       (kind == FieldKind::kSrcV6 ? values.src : values.dst) = core::IpAddress::fromV6Bytes(p);
       break;
     }
+    case FieldKind::kDataLinkFrame: values.frame = std::span<const uint8_t>(p, n); break;
     default: values.set(kind, wire::loadUint(p, n)); return;
   }
   values.present |= uint64_t{1} << static_cast<unsigned>(kind);
@@ -162,6 +165,19 @@ std::optional<uint32_t> samplingRateOf(const RecordValues& v) noexcept {
   }
   if (rate == 0) return std::nullopt;
   return static_cast<uint32_t>(std::min<uint64_t>(rate, std::numeric_limits<uint32_t>::max()));
+}
+
+std::optional<core::FlowRecord> frameToFlowRecord(const RecordValues& v, uint32_t sampling_rate,
+                                                  uint64_t receive_ns) noexcept {
+  core::FlowRecord r;
+  if (decode::decodePacket(decode::LinkType::kEthernet, v.frame, receive_ns, r) != decode::DecodeResult::kOk) {
+    return std::nullopt;
+  }
+  const uint64_t packets = v.has(FieldKind::kDeltaPackets) ? v.get(FieldKind::kDeltaPackets) : 1;
+  if (v.has(FieldKind::kDeltaBytes)) r.bytes = v.get(FieldKind::kDeltaBytes);
+  r.packets = static_cast<uint32_t>(std::clamp<uint64_t>(packets, 1, std::numeric_limits<uint32_t>::max()));
+  r.sampling_rate = sampling_rate == 0 ? 1 : sampling_rate;
+  return r;
 }
 
 core::FlowRecord toFlowRecord(const RecordValues& v, const ExportContext& ctx, uint32_t sampling_rate,

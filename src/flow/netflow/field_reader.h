@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 
 #include "core/flow_record.h"
 #include "core/ip_address.h"
@@ -56,12 +57,14 @@ enum class FieldKind : uint8_t {
   kSamplingSize,        // 309 samplingSize
   kSamplingPopulation,  // 310 samplingPopulation
   kSamplerId,           // 48 samplerId (v9 FLOW_SAMPLER_ID), 302 selectorId
+  kDataLinkFrame,       // 315 dataLinkFrameSection: the first bytes of a sampled frame, from its MAC header
   kCount
 };
 static_assert(static_cast<int>(FieldKind::kCount) <= 64, "RecordValues::present is a 64-bit mask");
 
 // The kind of information element `id` carried in `length` bytes (65535: variable length). A field
-// whose length does not fit its kind (an address of 5 bytes, a counter of 9) is skipped.
+// whose length does not fit its kind (an address of 5 bytes, a counter of 9, a variable-length
+// number) is skipped.
 [[nodiscard]] FieldKind fieldKindOf(uint16_t id, uint16_t length, bool enterprise) noexcept;
 
 // The values of one record that mean something to us.
@@ -70,6 +73,7 @@ struct RecordValues {
   std::array<uint64_t, static_cast<std::size_t>(FieldKind::kCount)> value{};
   core::IpAddress src;
   core::IpAddress dst;
+  std::span<const uint8_t> frame;  // kDataLinkFrame: points into the datagram being decoded
 
   [[nodiscard]] bool has(FieldKind k) const noexcept { return (present >> static_cast<unsigned>(k)) & 1U; }
   // 0 when absent: `value` is not cleared between records, `present` is.
@@ -93,6 +97,12 @@ struct ExportContext {
   bool uptime_relative = false;  // 21/22 relative to the header's sysUpTime (v9) or to IE 160 (IPFIX)
   uint64_t system_init_ms = 0;   // IPFIX: IE 160 from the domain's options records, when a record lacks it
 };
+
+// A record that carries a frame section instead of address fields (IE 315, as switches that sample
+// packets export them): the frame decoded as a captured packet, its counts from the record when
+// it has them (else one packet of the frame's IP length). Nothing when the frame does not decode.
+[[nodiscard]] std::optional<core::FlowRecord> frameToFlowRecord(const RecordValues& v, uint32_t sampling_rate,
+                                                                uint64_t receive_ns) noexcept;
 
 // The normalised record. `receive_ns` stands in for the start when the record carries no times.
 [[nodiscard]] core::FlowRecord toFlowRecord(const RecordValues& v, const ExportContext& ctx, uint32_t sampling_rate,

@@ -31,7 +31,8 @@ enum class WireVersion : uint8_t { kV5, kV9, kIpfix, kCount };
 struct NetflowStats {
   std::array<uint64_t, static_cast<std::size_t>(WireVersion::kCount)> datagrams_by_version{};
   uint64_t records = 0;                  // flow records produced
-  uint64_t records_without_address = 0;  // data records with neither address (not produced)
+  uint64_t records_without_address = 0;  // data records with neither address nor frame (not produced)
+  uint64_t frames_not_decoded = 0;       // records whose only content, a frame section (IE 315), did not decode
   std::array<uint64_t, kFlowErrorCount> by_error{};
   uint64_t data_without_template = 0;  // data sets dropped because no template came in time
   uint64_t data_sets_held = 0;         // data sets held waiting for their template

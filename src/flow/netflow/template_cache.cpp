@@ -6,7 +6,7 @@ namespace rampart::flow::netflow {
 void Template::add(uint16_t id, uint16_t length, bool enterprise) {
   TemplateField f;
   f.length = length;
-  f.kind = length == kVariableLength ? FieldKind::kSkip : fieldKindOf(id, length, enterprise);
+  f.kind = fieldKindOf(id, length, enterprise);  // variable length: only kinds that take any length
   fields.push_back(f);
   if (length == kVariableLength) {
     variable = true;

@@ -150,14 +150,30 @@ TEST_F(AkvoradoConformance, IpfixProbeWithEnterpriseFields) {
   EXPECT_GT(dec_.stats().enterprise_fields_skipped, 0U);
 }
 
-// Records that carry only a data-link frame section (IE 315) have no address fields: counted, not
-// produced (decoding the frame section is not done).
-TEST_F(AkvoradoConformance, DataLinkSectionsCounted) {
+// Records that carry only a data-link frame section (IE 315, with dataLinkFrameSize 312): the frame
+// is decoded as a captured packet. akvorado's expectations: the datalink capture is one UDP packet
+// 51.51.51.51:55501 -> 52.52.52.52:11777 of 96 bytes; the SRv6 and Juniper ones are IPv4 inside
+// IPv6 (next header 4) between fc30:2200:1b::f and fc30:2200:23:e009::, 104 bytes.
+TEST_F(AkvoradoConformance, DataLinkSectionsDecodeAsPackets) {
   const auto r =
       feed({"akvorado_datalink-template.pcap", "akvorado_datalink-data.pcap", "akvorado_ipfix-srv6-template.pcap",
             "akvorado_ipfix-srv6-data.pcap", "akvorado_juniper-cpid-template.pcap", "akvorado_juniper-cpid-data.pcap"});
-  EXPECT_TRUE(r.empty());
-  EXPECT_EQ(dec_.stats().records_without_address, 3U);
+  ASSERT_EQ(r.size(), 3U);
+  EXPECT_EQ(r[0].src, ip("51.51.51.51"));
+  EXPECT_EQ(r[0].dst, ip("52.52.52.52"));
+  EXPECT_EQ(r[0].src_port, 55501);
+  EXPECT_EQ(r[0].dst_port, 11777);
+  EXPECT_EQ(r[0].protocol, core::ip_proto::kUdp);
+  EXPECT_EQ(r[0].packets, 1U);
+  EXPECT_EQ(r[0].bytes, 96U);
+  for (std::size_t i = 1; i < 3; ++i) {
+    EXPECT_EQ(r[i].src, ip("fc30:2200:1b::f"));
+    EXPECT_EQ(r[i].dst, ip("fc30:2200:23:e009::"));
+    EXPECT_EQ(r[i].protocol, 4);
+    EXPECT_EQ(r[i].bytes, 104U);
+  }
+  EXPECT_EQ(dec_.stats().records_without_address, 0U);
+  EXPECT_EQ(dec_.stats().frames_not_decoded, 0U);
   EXPECT_GT(dec_.stats().enterprise_fields_skipped, 0U);  // Juniper's enterprise 2636 fields
 }
 

@@ -335,6 +335,18 @@ TEST(Ipfix, UptimeTimesUseTheDomainsSystemInitTime) {
   EXPECT_EQ(out[0].duration_ns, 0U);
 }
 
+TEST(Ipfix, FrameSectionThatDoesNotDecodeIsCounted) {
+  NetflowDecoder dec;
+  std::vector<core::FlowRecord> out;
+  Bytes s;
+  s.u16(2).u16(4 + 8).u16(600).u16(1).u16(315).u16(65535);          // template 600: {dataLinkFrameSection}
+  s.u16(600).u16(4 + 6).u8(5).raw({0x01, 0x02, 0x03, 0x04, 0x05});  // 5 bytes: no Ethernet header
+  ASSERT_EQ(dec.decode(kExporter, ipfixMessage(s.b).b, 0, out), FlowError::kOk);
+  EXPECT_TRUE(out.empty());
+  EXPECT_EQ(dec.stats().frames_not_decoded, 1U);
+  EXPECT_EQ(dec.stats().records, 0U);
+}
+
 TEST(Ipfix, MalformedSetsAndTemplatesAreCounted) {
   NetflowDecoder dec;
   std::vector<core::FlowRecord> out;
