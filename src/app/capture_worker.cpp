@@ -28,16 +28,21 @@ CaptureWorker::CaptureWorker(std::vector<sensor::AfPacketSource> sources, const 
       last_packets_(sources_.size(), 0),
       last_drops_(sources_.size(), 0) {}
 
-CaptureWorker::~CaptureWorker() { (void)stop(); }
+CaptureWorker::~CaptureWorker() { stop(); }
 
 void CaptureWorker::start() {
   thread_ = std::thread([this] { loop(); });
 }
 
-std::vector<sensor::AfPacketSource> CaptureWorker::stop() {
+void CaptureWorker::stop() {
   stop_.store(true, std::memory_order_relaxed);
   if (thread_.joinable()) thread_.join();
-  return std::move(sources_);
+}
+
+CaptureShard* CaptureWorker::remainder() {
+  if (thread_.joinable()) return nullptr;  // still running: collect() is the way
+  addKernelStats();
+  return std::exchange(active_, nullptr);
 }
 
 void CaptureWorker::loop() {
@@ -69,13 +74,7 @@ void CaptureWorker::loop() {
 // Worker thread: swaps in the empty shard and leaves the filled one for the main thread. When the
 // main thread has not given the last one back yet, counting goes on in the same shard.
 void CaptureWorker::handOver(uint64_t& served) {
-  for (std::size_t i = 0; i < sources_.size(); ++i) {
-    const sensor::AfPacketStats st = sources_[i].stats();
-    active_->kernel_packets += st.packets - last_packets_[i];
-    active_->kernel_drops += st.drops - last_drops_[i];
-    last_packets_[i] = st.packets;
-    last_drops_[i] = st.drops;
-  }
+  addKernelStats();
   {
     const std::lock_guard lock(mutex_);
     if (spare_ == nullptr || full_ != nullptr) return;
@@ -85,6 +84,18 @@ void CaptureWorker::handOver(uint64_t& served) {
   }
   served = requested_.load(std::memory_order_acquire);
   handed_.notify_one();
+}
+
+// The rings' kernel counters since the last call, into the shard being filled.
+void CaptureWorker::addKernelStats() {
+  if (active_ == nullptr) return;
+  for (std::size_t i = 0; i < sources_.size(); ++i) {
+    const sensor::AfPacketStats st = sources_[i].stats();
+    active_->kernel_packets += st.packets - last_packets_[i];
+    active_->kernel_drops += st.drops - last_drops_[i];
+    last_packets_[i] = st.packets;
+    last_drops_[i] = st.drops;
+  }
 }
 
 CaptureShard* CaptureWorker::collect(int wait_ms) {

@@ -49,8 +49,12 @@ class CaptureWorker {
   CaptureWorker& operator=(const CaptureWorker&) = delete;
 
   void start();
-  // Stops and joins the thread; returns its sockets (a reload rebuilds workers around them).
-  std::vector<sensor::AfPacketSource> stop();
+  // Stops and joins the thread. Then remainder() holds what it counted since its last hand-over
+  // (nullptr if that was taken already), and release() gives back its sockets (a reload rebuilds
+  // workers around them).
+  void stop();
+  [[nodiscard]] CaptureShard* remainder();
+  [[nodiscard]] std::vector<sensor::AfPacketSource> release() { return std::move(sources_); }
 
   // Main thread: asks for the shard (request(), for every worker first, so that they hand over at
   // once), then takes it, waiting up to `wait_ms`; nullptr when the worker did not hand over in
@@ -64,6 +68,7 @@ class CaptureWorker {
  private:
   void loop();
   void handOver(uint64_t& served);
+  void addKernelStats();
 
   std::vector<sensor::AfPacketSource> sources_;
   CaptureShard shards_[2];

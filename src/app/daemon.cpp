@@ -161,10 +161,16 @@ void Daemon::startWorkers(std::vector<std::vector<sensor::AfPacketSource>> socke
   }
 }
 
+// Stops the workers and folds in everything they counted: a shard handed over but not collected
+// yet, and what each counted after its last hand-over.
 std::vector<std::vector<sensor::AfPacketSource>> Daemon::stopWorkers() {
-  fold();  // what they counted since the last fold
+  for (auto& w : workers_) w->stop();
+  fold();
   std::vector<std::vector<sensor::AfPacketSource>> sockets;
-  for (auto& w : workers_) sockets.push_back(w->stop());
+  for (auto& w : workers_) {
+    if (CaptureShard* rest = w->remainder()) foldShard(*rest);
+    sockets.push_back(w->release());
+  }
   workers_.clear();
   return sockets;
 }
@@ -236,18 +242,23 @@ int Daemon::run() {
 // Folds what every worker counted since the last fold into the view. Workers are asked first, all
 // at once, so that the waits overlap.
 void Daemon::fold() {
-  Engine& e = *engine_;
+  const Engine& e = *engine_;
   for (auto& w : workers_) w->request();
   const auto hot = std::make_shared<const traffic::TargetKeySet>(e.counters.deepKeys());
   for (auto& w : workers_) {
     CaptureShard* shard = w->collect(kCollectWaitMs);
     if (shard == nullptr) continue;  // it hands over with the next fold
-    e.counters.merge(shard->counters);
-    e.decode += shard->decode;
-    kernel_packets_ += shard->kernel_packets;
-    kernel_drops_ += shard->kernel_drops;
+    foldShard(*shard);
     w->giveBack(shard, hot);
   }
+}
+
+void Daemon::foldShard(const CaptureShard& shard) {
+  Engine& e = *engine_;
+  e.counters.merge(shard.counters);
+  e.decode += shard.decode;
+  kernel_packets_ += shard.kernel_packets;
+  kernel_drops_ += shard.kernel_drops;
 }
 
 // sFlow samples packets as they pass: they count at arrival, within milliseconds of the traffic.

@@ -43,6 +43,7 @@ class Daemon {
   void drainFlows(FlowSensor& sensor);
   bool openEvents();
   void fold();
+  void foldShard(const CaptureShard& shard);
   void tick(uint64_t now_ns);
   void writeStats(uint64_t now_ns);
   void reload();
