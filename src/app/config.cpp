@@ -135,6 +135,131 @@ void readBaseline(Reader& r, detect::BaselineConfig& b) {
   r.checkNoUnknownKeys();
 }
 
+std::vector<std::string> strings(Reader& r, std::string_view key) {
+  std::vector<std::string> out;
+  if (const toml::array* list = r.array(key)) {
+    for (const toml::node& n : *list) {
+      const auto v = n.value_exact<std::string>();
+      if (!v) fail(r.source(), n.source(), fmt::format("'{}' must list strings", r.qualified(key)));
+      out.push_back(*v);
+    }
+  }
+  return out;
+}
+
+std::vector<core::Prefix> prefixes(Reader& r, std::string_view key) {
+  std::vector<core::Prefix> out;
+  if (const toml::array* list = r.array(key)) {
+    for (const toml::node& n : *list) {
+      const auto v = n.value_exact<std::string>();
+      const auto p = v ? core::Prefix::parse(*v) : std::nullopt;
+      if (!p) {
+        fail(r.source(), n.source(),
+             fmt::format("'{}': '{}' is not a network such as 192.0.2.0/24 or 2001:db8::/48", r.qualified(key),
+                         v ? *v : std::string("(not a string)")));
+      }
+      out.push_back(*p);
+    }
+  }
+  return out;
+}
+
+void readBgp(Reader& r, BgpSettings& b) {
+  r.string("exabgp", b.exabgp);
+  r.string("local_address", b.local_address);
+  r.string("router_id", b.router_id);
+  r.number("local_as", b.local_as, 1, 4294967295.0);
+  r.string("peer_address", b.peer_address);
+  r.number("peer_as", b.peer_as, 1, 4294967295.0);
+  r.number("peer_port", b.peer_port, 1, 65535);
+  r.string("next_hop", b.next_hop);
+  if (r.table().contains("communities")) b.communities = strings(r, "communities");
+  const std::pair<const char*, const std::string*> addresses[] = {
+      {"local_address", &b.local_address}, {"peer_address", &b.peer_address}, {"next_hop", &b.next_hop}};
+  for (const auto& [key, value] : addresses) {
+    if (!core::IpAddress::parse(*value)) {
+      fail(r.source(), r.table().source(), fmt::format("'{}': '{}' is not an address", r.qualified(key), *value));
+    }
+  }
+  if (b.local_as == 0 || b.peer_as == 0) {
+    fail(r.source(), r.table().source(), "[mitigation.bgp] needs local_as, peer_address and peer_as");
+  }
+  for (const std::string& c : b.communities) {
+    const auto colon = c.find(':');
+    if (colon == std::string::npos || c.find_first_not_of("0123456789:") != std::string::npos ||
+        c.find(':', colon + 1) != std::string::npos) {
+      fail(r.source(), r.table().source(), fmt::format("community '{}' is not ASN:VALUE such as 65535:666", c));
+    }
+  }
+  if (b.router_id.empty()) b.router_id = b.local_address;
+  r.checkNoUnknownKeys();
+}
+
+void readMitigation(Reader& r, MitigationSettings& m) {
+  mitigate::MitigationConfig& p = m.policy;
+  p.enabled = true;  // a [mitigation] table switches it on unless it says otherwise
+  r.boolean("enabled", p.enabled);
+  r.boolean("dry_run", p.dry_run);
+  double seconds = 0;
+  if (r.number("hold_seconds", seconds, 0, 86400 * 30)) p.hold_ns = static_cast<uint64_t>(seconds * 1e9);
+  if (r.number("ttl_seconds", seconds, 10, 86400 * 30)) p.ttl_ns = static_cast<uint64_t>(seconds * 1e9);
+  r.boolean("drop_fingerprint", p.drop_fingerprint);
+  r.number("min_fingerprint_coverage", p.min_fingerprint_coverage, 0.5, 1.0);
+  r.number("min_fingerprint_fields", p.min_fingerprint_fields, 1, 7);
+  r.boolean("drop_sources", p.drop_sources);
+  r.number("max_attack_sources", p.max_attack_sources, 1, 1e9);
+  r.number("min_source_share", p.min_source_share, 0.0, 1.0);
+  r.boolean("flowspec", p.flowspec);
+  r.boolean("blackhole", p.blackhole);
+  r.number("blackhole_min_bps", p.blackhole_min_bps, 0, kMaxRate);
+  r.number("max_rules", p.max_rules, 0, 1e7);
+  r.number("max_sources", p.max_sources, 0, 1e7);
+  r.number("max_announcements", p.max_announcements, 0, 1e6);
+  p.whitelist = prefixes(r, "whitelist");
+  r.string("state_file", m.state_file);
+  if (r.string("data_plane", m.data_plane) && m.data_plane != "xdp" && m.data_plane != "nftables" &&
+      m.data_plane != "none") {
+    fail(r.source(), r.table().source(),
+         fmt::format("unknown data_plane '{}' (xdp, nftables or none)", m.data_plane));
+  }
+  if (m.data_plane == "none") m.data_plane.clear();
+  m.xdp_interfaces = strings(r, "xdp_interfaces");
+  if (r.string("xdp_mode", m.xdp_mode) && m.xdp_mode != "auto" && m.xdp_mode != "native" && m.xdp_mode != "generic") {
+    fail(r.source(), r.table().source(), fmt::format("unknown xdp_mode '{}' (auto, native or generic)", m.xdp_mode));
+  }
+  if (m.data_plane == "xdp" && m.xdp_interfaces.empty()) {
+    fail(r.source(), r.table().source(), "data_plane = \"xdp\" needs xdp_interfaces = [\"eth0\", ...]");
+  }
+  bool has_bgp = false;
+  if (const toml::table* bgp = r.subtable("bgp")) {
+    Reader br(*bgp, r.source(), r.qualified("bgp"));
+    readBgp(br, m.bgp);
+    has_bgp = true;
+  }
+  if ((p.flowspec || p.blackhole) && !has_bgp) {
+    fail(r.source(), r.table().source(), "flowspec and blackhole announce routes: they need a [mitigation.bgp] table");
+  }
+  if (const toml::array* list = r.array("notify")) {
+    for (const toml::node& n : *list) {
+      if (!n.is_table()) fail(r.source(), n.source(), "each [[mitigation.notify]] must be a table");
+      Reader nr(*n.as_table(), r.source(), r.qualified("notify"));
+      NotifySettings ns;
+      nr.string("script", ns.script);
+      nr.string("webhook", ns.webhook);
+      nr.number("timeout_seconds", ns.timeout_seconds, 0.1, 600);
+      if (ns.script.empty() == ns.webhook.empty()) {
+        fail(r.source(), n.source(), "a [[mitigation.notify]] needs either script or webhook");
+      }
+      if (!ns.webhook.empty() && ns.webhook.rfind("http://", 0) != 0 && ns.webhook.rfind("https://", 0) != 0) {
+        fail(r.source(), n.source(), fmt::format("webhook '{}' must be an http:// or https:// URL", ns.webhook));
+      }
+      nr.checkNoUnknownKeys();
+      m.notify.push_back(std::move(ns));
+    }
+  }
+  r.checkNoUnknownKeys();
+}
+
 void readGroup(Reader& r, detect::HostGroup& g) {
   readThresholds(r, g.host);
   r.number("fingerprint_min_share", g.fingerprint_min_share, 0.5, 1.0);
@@ -206,17 +331,33 @@ Config parseConfig(std::string_view text, const std::string& source) {
     r.string("file", cfg.run.stats);
     r.checkNoUnknownKeys();
   }
+  if (const toml::table* t = top.subtable("control")) {
+    Reader r(*t, source, "control");
+    r.string("socket", cfg.run.control_socket);
+    r.checkNoUnknownKeys();
+  }
+  if (const toml::table* t = top.subtable("mitigation")) {
+    Reader r(*t, source, "mitigation");
+    readMitigation(r, cfg.mitigation);
+  }
   if (const toml::array* list = top.array("sensor")) {
     for (const toml::node& node : *list) {
       if (!node.is_table()) fail(source, node.source(), "each [[sensor]] must be a table");
       Reader r(*node.as_table(), source, "sensor");
       SensorSettings sensor;
       std::string type;
-      if (!r.string("type", type)) fail(source, node.source(), "[[sensor]] needs a type (af_packet, sflow, netflow)");
+      if (!r.string("type", type)) fail(source, node.source(), "[[sensor]] needs a type (af_packet, xdp, sflow, netflow)");
       if (type == "af_packet") {
         if (!r.string("interface", sensor.interface) || sensor.interface.empty()) {
           fail(source, node.source(), "an af_packet sensor needs an interface");
         }
+        r.number("sample_one_in", sensor.sample_one_in, 1, 1 << 20);
+      } else if (type == "xdp") {
+        sensor.type = SensorSettings::Type::kXdp;
+        if (!r.string("interface", sensor.interface) || sensor.interface.empty()) {
+          fail(source, node.source(), "an xdp sensor needs an interface");
+        }
+        sensor.sample_one_in = 64;
         r.number("sample_one_in", sensor.sample_one_in, 1, 1 << 20);
       } else if (type == "sflow" || type == "netflow") {
         sensor.type = type == "sflow" ? SensorSettings::Type::kSflow : SensorSettings::Type::kNetflow;
@@ -226,7 +367,7 @@ Config parseConfig(std::string_view text, const std::string& source) {
                            type == "sflow" ? 6343 : 2055));
         }
       } else {
-        fail(source, node.source(), fmt::format("unknown sensor type '{}' (af_packet, sflow, netflow)", type));
+        fail(source, node.source(), fmt::format("unknown sensor type '{}' (af_packet, xdp, sflow, netflow)", type));
       }
       r.checkNoUnknownKeys();
       cfg.run.sensors.push_back(std::move(sensor));

@@ -118,6 +118,27 @@ bool Daemon::openSensors() {
   std::vector<std::vector<sensor::AfPacketSource>> sockets(workers);
   int sensor_index = 0;
   for (const SensorSettings& s : config_.run.sensors) {
+    if (s.type == SensorSettings::Type::kXdp) {
+      // The XDP program samples before it drops: detection goes on seeing what it mitigates.
+      if (xdp_samples_) {
+        spdlog::error("{}: one xdp sensor at most (the program samples all its interfaces at one rate)", config_path_);
+        return false;
+      }
+      mitigate::xdp::XdpProgram& program = planes_.xdp->program();
+      auto reader = mitigate::xdp::XdpSampleReader::open(program.samplesFd());
+      if (!reader) {
+        spdlog::error("{}", reader.error());
+        return false;
+      }
+      if (auto st = program.setSampling(s.sample_one_in); !st) {
+        spdlog::error("{}", st.error());
+        return false;
+      }
+      xdp_samples_.emplace(std::move(reader).value());
+      xdp_sample_one_in_ = s.sample_one_in;
+      spdlog::info("sampling 1 in {} frames of {} in XDP", s.sample_one_in, s.interface);
+      continue;
+    }
     if (s.type != SensorSettings::Type::kAfPacket) {
       auto listener = sensor::UdpListener::open(s.listen);
       if (!listener) {
@@ -144,7 +165,7 @@ bool Daemon::openSensors() {
                  s.sample_one_in > 1 ? fmt::format(", 1:{} sampling", s.sample_one_in) : std::string());
   }
   if (sensor_index > 0) startWorkers(std::move(sockets));
-  if (workers_.empty() && flow_sensors_.empty()) {
+  if (workers_.empty() && flow_sensors_.empty() && !xdp_samples_) {
     spdlog::error("{}: no [[sensor]] configured: nothing to watch", config_path_);
     return false;
   }
@@ -190,7 +211,15 @@ int Daemon::run() {
   sigaddset(&mask, SIGINT);
   sigaddset(&mask, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &mask, nullptr);
-  if (!openEvents() || !openSensors()) return kExitError;
+  if (!openEvents()) return kExitError;
+  auto planes = openMitigation(config_, events_);
+  if (!planes) {
+    spdlog::error("{}", planes.error());
+    return kExitError;
+  }
+  planes_ = std::move(planes).value();
+  if (!openSensors()) return kExitError;
+  if (planes_.mitigator) planes_.mitigator->restore(clock_.nowNs());
 
   const int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
   if (sfd < 0) {
@@ -210,6 +239,7 @@ int Daemon::run() {
   std::vector<pollfd> fds;
   fds.push_back({sfd, POLLIN, 0});
   for (const auto& f : flow_sensors_) fds.push_back({f->listener.fd(), POLLIN, 0});
+  if (xdp_samples_) fds.push_back({xdp_samples_->fd(), POLLIN, 0});
   bool running = true;
   while (running) {
     now = clock_.nowNs();
@@ -220,6 +250,7 @@ int Daemon::run() {
       break;
     }
     for (auto& f : flow_sensors_) drainFlows(*f);
+    drainXdp();
     signalfd_siginfo info{};
     while (read(sfd, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
       if (info.ssi_signo == SIGHUP) {
@@ -234,6 +265,7 @@ int Daemon::run() {
   (void)stopWorkers();
   writeStats(clock_.nowNs());
   emit(engine_->detector.finish(engine_->counters), clock_.nowNs());
+  if (planes_.mitigator) planes_.mitigator->shutdown(clock_.nowNs());
   close(sfd);
   std::fflush(events_);
   return 0;
@@ -259,6 +291,20 @@ void Daemon::foldShard(const CaptureShard& shard) {
   e.decode += shard.decode;
   kernel_packets_ += shard.kernel_packets;
   kernel_drops_ += shard.kernel_drops;
+}
+
+void Daemon::drainXdp() {
+  if (!xdp_samples_) return;
+  Engine& e = *engine_;
+  const uint32_t rate = xdp_sample_one_in_;
+  (void)xdp_samples_->poll(0, [&e, rate](std::span<const uint8_t> frame, uint32_t frame_length, uint64_t ts) {
+    (void)frame_length;  // the IP header carries the length that counts
+    const decode::DecodeResult r = decode::decodePacket(decode::LinkType::kEthernet, frame, ts, e.record);
+    e.decode.add(r);
+    if (r != decode::DecodeResult::kOk) return;
+    e.record.sampling_rate = rate;
+    e.counters.add(e.record);
+  });
 }
 
 // sFlow samples packets as they pass: they count at arrival, within milliseconds of the traffic.
@@ -304,6 +350,7 @@ void Daemon::tick(uint64_t now_ns) {
   e.spreader.onWindow([&e](const core::FlowRecord& r) { e.counters.add(r); });
   window_start_ = now_ns - now_ns % window_ns;
   emit(e.detector.expire(e.counters, window_start_), now_ns);
+  if (planes_.mitigator) planes_.mitigator->tick(now_ns);
   for (auto& f : flow_sensors_) f->netflow.expire(now_ns);
 
   if (now_ns - last_stats_ns_ >= kStatsEveryNs) {
@@ -402,6 +449,7 @@ void Daemon::emit(const std::vector<detect::AttackEvent>& events, uint64_t now_n
     std::fputs((report::eventJson(e, now_ns, attribute).dump() + "\n").c_str(), events_);
   }
   if (!events.empty()) std::fflush(events_);
+  if (planes_.mitigator && !events.empty()) planes_.mitigator->onEvents(events, now_ns);
 }
 
 }  // namespace rampart::app

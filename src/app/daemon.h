@@ -3,11 +3,14 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "app/capture_worker.h"
 #include "app/config.h"
+#include "app/mitigation_setup.h"
+#include "mitigate/xdp/xdp_sample_reader.h"
 #include "core/clock.h"
 #include "geo/attributor.h"
 #include "sensor/af_packet_source.h"
@@ -41,6 +44,7 @@ class Daemon {
   void startWorkers(std::vector<std::vector<sensor::AfPacketSource>> sockets);
   std::vector<std::vector<sensor::AfPacketSource>> stopWorkers();
   void drainFlows(FlowSensor& sensor);
+  void drainXdp();
   bool openEvents();
   void fold();
   void foldShard(const CaptureShard& shard);
@@ -57,6 +61,9 @@ class Daemon {
   std::unique_ptr<Engine> engine_;
   std::vector<std::unique_ptr<CaptureWorker>> workers_;
   std::vector<std::unique_ptr<FlowSensor>> flow_sensors_;
+  MitigationPlanes planes_;
+  std::optional<mitigate::xdp::XdpSampleReader> xdp_samples_;  // the xdp sensor
+  uint32_t xdp_sample_one_in_ = 1;
   std::FILE* events_ = nullptr;
   bool own_events_ = false;
   uint64_t window_start_ = 0;
