@@ -219,8 +219,7 @@ void readMitigation(Reader& r, MitigationSettings& m) {
   r.string("state_file", m.state_file);
   if (r.string("data_plane", m.data_plane) && m.data_plane != "xdp" && m.data_plane != "nftables" &&
       m.data_plane != "none") {
-    fail(r.source(), r.table().source(),
-         fmt::format("unknown data_plane '{}' (xdp, nftables or none)", m.data_plane));
+    fail(r.source(), r.table().source(), fmt::format("unknown data_plane '{}' (xdp, nftables or none)", m.data_plane));
   }
   if (m.data_plane == "none") m.data_plane.clear();
   m.xdp_interfaces = strings(r, "xdp_interfaces");
@@ -346,7 +345,8 @@ Config parseConfig(std::string_view text, const std::string& source) {
       Reader r(*node.as_table(), source, "sensor");
       SensorSettings sensor;
       std::string type;
-      if (!r.string("type", type)) fail(source, node.source(), "[[sensor]] needs a type (af_packet, xdp, sflow, netflow)");
+      if (!r.string("type", type))
+        fail(source, node.source(), "[[sensor]] needs a type (af_packet, xdp, sflow, netflow)");
       if (type == "af_packet") {
         if (!r.string("interface", sensor.interface) || sensor.interface.empty()) {
           fail(source, node.source(), "an af_packet sensor needs an interface");

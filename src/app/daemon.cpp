@@ -18,6 +18,7 @@
 #include "detect/detector.h"
 #include "flow/netflow/netflow_decoder.h"
 #include "flow/sflow/sflow_decoder.h"
+#include "mitigate/action_json.h"
 #include "report/event_json.h"
 #include "report/sensor_stats_json.h"
 #include "traffic/flow_spreader.h"
@@ -220,6 +221,15 @@ int Daemon::run() {
   planes_ = std::move(planes).value();
   if (!openSensors()) return kExitError;
   if (planes_.mitigator) planes_.mitigator->restore(clock_.nowNs());
+  if (!config_.run.control_socket.empty()) {
+    auto server = ControlServer::open(config_.run.control_socket);
+    if (!server) {
+      spdlog::error("{}", server.error());
+      return kExitError;
+    }
+    control_.emplace(std::move(server).value());
+    spdlog::info("control socket {}", config_.run.control_socket);
+  }
 
   const int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
   if (sfd < 0) {
@@ -240,6 +250,7 @@ int Daemon::run() {
   fds.push_back({sfd, POLLIN, 0});
   for (const auto& f : flow_sensors_) fds.push_back({f->listener.fd(), POLLIN, 0});
   if (xdp_samples_) fds.push_back({xdp_samples_->fd(), POLLIN, 0});
+  if (control_) fds.push_back({control_->fd(), POLLIN, 0});
   bool running = true;
   while (running) {
     now = clock_.nowNs();
@@ -251,6 +262,7 @@ int Daemon::run() {
     }
     for (auto& f : flow_sensors_) drainFlows(*f);
     drainXdp();
+    if (control_) control_->serve([this](const nlohmann::json& r) { return control(r); });
     signalfd_siginfo info{};
     while (read(sfd, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
       if (info.ssi_signo == SIGHUP) {
@@ -291,6 +303,43 @@ void Daemon::foldShard(const CaptureShard& shard) {
   e.decode += shard.decode;
   kernel_packets_ += shard.kernel_packets;
   kernel_drops_ += shard.kernel_drops;
+}
+
+// One request of the control socket (see ControlServer; the commands are rampart blocks, block
+// and unblock).
+nlohmann::json Daemon::control(const nlohmann::json& request) {
+  const auto fail = [](const std::string& why) { return nlohmann::json{{"ok", false}, {"error", why}}; };
+  const std::string command = request.value("command", "");
+  if (command == "status") {
+    return {{"ok", true},
+            {"active_attacks", engine_->detector.activeAttacks()},
+            {"mitigation", planes_.mitigator != nullptr}};
+  }
+  if (!planes_.mitigator) return fail("mitigation is off: add a [mitigation] table to the configuration");
+  Mitigator& m = *planes_.mitigator;
+  const uint64_t now = clock_.nowNs();
+  if (command == "list") return {{"ok", true}, {"actions", m.list()}};
+  if (command == "journal") return {{"ok", true}, {"journal", m.journal()}};
+  if (command == "unblock") {
+    const uint64_t id = request.value("id", uint64_t{0});
+    return m.unblock(id, now) ? nlohmann::json{{"ok", true}} : fail(fmt::format("no mitigation #{} is in force", id));
+  }
+  if (command == "block") {
+    mitigate::ActionKind kind{};
+    if (!mitigate::actionKindFromString(request.value("kind", ""), kind)) {
+      return fail("kind must be drop-source, drop-fingerprint, flowspec or blackhole");
+    }
+    std::string error;
+    auto rule = mitigate::ruleFromJson(request.value("rule", nlohmann::json()), error);
+    if (!rule) return fail(error);
+    if (kind == mitigate::ActionKind::kDropSource && !rule->source) return fail("drop-source needs a source");
+    const double seconds = request.value("duration_s", 0.0);
+    if (seconds < 0 || seconds > 1e7) return fail("duration_s must be between 0 and 10,000,000");
+    auto added = m.block(kind, *rule, static_cast<uint64_t>(seconds * 1e9), request.value("reason", ""), now);
+    if (!added) return fail(added.error());
+    return {{"ok", true}, {"action", mitigate::toJson(added.value())}};
+  }
+  return fail("unknown command '" + command + "' (status, list, journal, block, unblock)");
 }
 
 void Daemon::drainXdp() {

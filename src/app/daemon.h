@@ -9,10 +9,11 @@
 
 #include "app/capture_worker.h"
 #include "app/config.h"
+#include "app/control_server.h"
 #include "app/mitigation_setup.h"
-#include "mitigate/xdp/xdp_sample_reader.h"
 #include "core/clock.h"
 #include "geo/attributor.h"
+#include "mitigate/xdp/xdp_sample_reader.h"
 #include "sensor/af_packet_source.h"
 #include "sensor/udp_listener.h"
 
@@ -45,6 +46,7 @@ class Daemon {
   std::vector<std::vector<sensor::AfPacketSource>> stopWorkers();
   void drainFlows(FlowSensor& sensor);
   void drainXdp();
+  [[nodiscard]] nlohmann::json control(const nlohmann::json& request);
   bool openEvents();
   void fold();
   void foldShard(const CaptureShard& shard);
@@ -62,6 +64,7 @@ class Daemon {
   std::vector<std::unique_ptr<CaptureWorker>> workers_;
   std::vector<std::unique_ptr<FlowSensor>> flow_sensors_;
   MitigationPlanes planes_;
+  std::optional<ControlServer> control_;
   std::optional<mitigate::xdp::XdpSampleReader> xdp_samples_;  // the xdp sensor
   uint32_t xdp_sample_one_in_ = 1;
   std::FILE* events_ = nullptr;

@@ -7,6 +7,7 @@
 
 #include "app/analyze_command.h"
 #include "app/check_config_command.h"
+#include "app/control_command.h"
 #include "app/run_command.h"
 
 namespace {
@@ -22,6 +23,7 @@ int run(int argc, char** argv) {
   rampart::app::addCheckConfigCommand(app, config_path, exit_code);
   rampart::app::RunArgs run;
   rampart::app::addRunCommand(app, run, exit_code);
+  rampart::app::addControlCommands(app, exit_code);
   if (argc < 2) {  // a bare `rampart` should show what it can do, not only what is missing
     std::fputs(app.help().c_str(), stderr);
     return rampart::app::kExitError;

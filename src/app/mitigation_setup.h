@@ -15,8 +15,8 @@ namespace rampart::app {
 // What `rampart run` acts through: the mitigator with its data planes, and the XDP program when
 // one is loaded (for mitigation, for the xdp sensor, or both: one program per daemon).
 struct MitigationPlanes {
-  std::unique_ptr<Mitigator> mitigator;               // null without [mitigation]
-  mitigate::xdp::XdpBackend* xdp = nullptr;           // the loaded program's backend, wherever it is owned
+  std::unique_ptr<Mitigator> mitigator;                        // null without [mitigation]
+  mitigate::xdp::XdpBackend* xdp = nullptr;                    // the loaded program's backend, wherever it is owned
   std::unique_ptr<mitigate::xdp::XdpBackend> xdp_for_sensing;  // owned here when it is not a data plane
 };
 

@@ -53,8 +53,8 @@ void Mitigator::onEvents(const std::vector<detect::AttackEvent>& events, uint64_
 void Mitigator::tick(uint64_t now_ns) { apply(engine_.tick(now_ns), now_ns); }
 
 core::Result<mitigate::Action, std::string> Mitigator::block(mitigate::ActionKind kind, mitigate::FilterRule rule,
-                                                            uint64_t duration_ns, std::string reason,
-                                                            uint64_t now_ns) {
+                                                             uint64_t duration_ns, std::string reason,
+                                                             uint64_t now_ns) {
   auto c = engine_.addManual(kind, rule, duration_ns, now_ns, std::move(reason));
   if (!c) return core::Result<mitigate::Action, std::string>::failure(c.error());
   apply({c.value()}, now_ns);
@@ -110,9 +110,9 @@ void Mitigator::apply(const std::vector<Change>& changes, uint64_t now_ns) {
     if (!handled) outcome = "no data plane configured for " + std::string(mitigate::toString(c.action.kind));
     if (c.op == Change::Op::kRenew) continue;  // renewals are routine: not logged, not journalled
     if (c.op == Change::Op::kInstall) {
-      spdlog::warn("mitigation #{} {}{} ({}): {} {} — {}", c.action.id, c.action.dry_run ? "would be installed" : "installed",
-                   "", where.empty() ? "-" : where, mitigate::toString(c.action.kind), c.action.rule.toString(),
-                   c.action.reason);
+      spdlog::warn("mitigation #{} {}{} ({}): {} {} — {}", c.action.id,
+                   c.action.dry_run ? "would be installed" : "installed", "", where.empty() ? "-" : where,
+                   mitigate::toString(c.action.kind), c.action.rule.toString(), c.action.reason);
     } else {
       spdlog::warn("mitigation #{} withdrawn ({}): {} {} — {}{}", c.action.id, where.empty() ? "-" : where,
                    mitigate::toString(c.action.kind), c.action.rule.toString(), c.note,

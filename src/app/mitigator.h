@@ -28,8 +28,8 @@ class Mitigator {
   void tick(uint64_t now_ns);
   // By hand (the control socket).
   [[nodiscard]] core::Result<mitigate::Action, std::string> block(mitigate::ActionKind kind, mitigate::FilterRule rule,
-                                                                 uint64_t duration_ns, std::string reason,
-                                                                 uint64_t now_ns);
+                                                                  uint64_t duration_ns, std::string reason,
+                                                                  uint64_t now_ns);
   [[nodiscard]] bool unblock(uint64_t id, uint64_t now_ns);
   // Everything in force, each with what it dropped so far.
   [[nodiscard]] nlohmann::json list() const;

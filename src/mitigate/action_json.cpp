@@ -19,14 +19,8 @@ json toJson(const FilterRule& r) {
 }
 
 json toJson(const Action& a) {
-  return json{{"id", a.id},
-              {"kind", toString(a.kind)},
-              {"rule", toJson(a.rule)},
-              {"attack", a.attack_id},
-              {"reason", a.reason},
-              {"created_ns", a.created_ns},
-              {"until_ns", a.until_ns},
-              {"dry_run", a.dry_run}};
+  return json{{"id", a.id},         {"kind", toString(a.kind)},   {"rule", toJson(a.rule)}, {"attack", a.attack_id},
+              {"reason", a.reason}, {"created_ns", a.created_ns}, {"until_ns", a.until_ns}, {"dry_run", a.dry_run}};
 }
 
 namespace {
@@ -35,8 +29,10 @@ template <typename T>
 bool number(const json& j, const char* key, T low, T high, std::optional<T>& out, std::string& error) {
   if (!j.contains(key)) return true;
   const json& v = j[key];
-  if (!v.is_number_integer() || v.get<int64_t>() < static_cast<int64_t>(low) || v.get<int64_t>() > static_cast<int64_t>(high)) {
-    error = std::string("'") + key + "' must be a whole number from " + std::to_string(low) + " to " + std::to_string(high);
+  if (!v.is_number_integer() || v.get<int64_t>() < static_cast<int64_t>(low) ||
+      v.get<int64_t>() > static_cast<int64_t>(high)) {
+    error =
+        std::string("'") + key + "' must be a whole number from " + std::to_string(low) + " to " + std::to_string(high);
     return false;
   }
   out = static_cast<T>(v.get<int64_t>());
@@ -62,7 +58,8 @@ std::optional<core::Prefix> prefix(const json& j, const char* key, std::string& 
     return std::nullopt;
   }
   auto p = core::Prefix::parse(j[key].get<std::string>());
-  if (!p) error = std::string("'") + key + "': '" + j[key].get<std::string>() + "' is not a network such as 192.0.2.0/24";
+  if (!p)
+    error = std::string("'") + key + "': '" + j[key].get<std::string>() + "' is not a network such as 192.0.2.0/24";
   return p;
 }
 
