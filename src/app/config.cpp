@@ -173,9 +173,13 @@ void readBgp(Reader& r, BgpSettings& b) {
   r.number("peer_as", b.peer_as, 1, 4294967295.0);
   r.number("peer_port", b.peer_port, 1, 65535);
   r.string("next_hop", b.next_hop);
+  r.string("next_hop6", b.next_hop6);
+  r.string("work_dir", b.work_dir);
   if (r.table().contains("communities")) b.communities = strings(r, "communities");
-  const std::pair<const char*, const std::string*> addresses[] = {
-      {"local_address", &b.local_address}, {"peer_address", &b.peer_address}, {"next_hop", &b.next_hop}};
+  const std::pair<const char*, const std::string*> addresses[] = {{"local_address", &b.local_address},
+                                                                  {"peer_address", &b.peer_address},
+                                                                  {"next_hop", &b.next_hop},
+                                                                  {"next_hop6", &b.next_hop6}};
   for (const auto& [key, value] : addresses) {
     if (!core::IpAddress::parse(*value)) {
       fail(r.source(), r.table().source(), fmt::format("'{}': '{}' is not an address", r.qualified(key), *value));

@@ -40,7 +40,9 @@ struct BgpSettings {
   std::string peer_address;
   uint32_t peer_as = 0;
   uint16_t peer_port = 179;
-  std::string next_hop = "192.0.2.1";                 // of blackhole routes (the upstream maps it to discard)
+  std::string next_hop = "192.0.2.1";                 // of IPv4 blackhole routes (the upstream maps it to discard)
+  std::string next_hop6 = "100::1";                   // of IPv6 blackhole routes (RFC 6666)
+  std::string work_dir = "/run/rampart/exabgp";       // ExaBGP's configuration, command pipe and log
   std::vector<std::string> communities{"65535:666"};  // RFC 7999 BLACKHOLE
 };
 

@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "mitigate/bgp/exabgp_backend.h"
 #include "mitigate/nft/nft_backend.h"
 
 namespace rampart::app {
@@ -51,6 +52,23 @@ core::Result<MitigationPlanes, std::string> openMitigation(const Config& config,
     if (!nft) return R::failure(nft.error());
     spdlog::info("nftables table inet {} in place", mitigate::nft::NftBackend::kTable);
     backends.push_back(std::move(nft).value());
+  }
+  if (m.bgp.local_as != 0) {
+    mitigate::bgp::ExabgpConfig c;
+    c.program = m.bgp.exabgp;
+    c.work_dir = m.bgp.work_dir;
+    c.local_address = m.bgp.local_address;
+    c.router_id = m.bgp.router_id;
+    c.local_as = m.bgp.local_as;
+    c.peer_address = m.bgp.peer_address;
+    c.peer_as = m.bgp.peer_as;
+    c.peer_port = m.bgp.peer_port;
+    c.routes = {m.bgp.next_hop, m.bgp.next_hop6, m.bgp.communities};
+    auto bgp = mitigate::bgp::ExabgpBackend::open(c);
+    if (!bgp) return R::failure(bgp.error());
+    spdlog::info("BGP: ExaBGP peering with {} (AS {}) from {} (AS {})", c.peer_address, c.peer_as, c.local_address,
+                 c.local_as);
+    backends.push_back(std::move(bgp).value());
   }
   if (m.policy.enabled) {
     planes.mitigator = std::make_unique<Mitigator>(m.policy, std::move(backends), m.state_file, events);
