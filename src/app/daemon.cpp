@@ -221,6 +221,7 @@ int Daemon::run() {
   planes_ = std::move(planes).value();
   if (!openSensors()) return kExitError;
   if (planes_.mitigator) planes_.mitigator->restore(clock_.nowNs());
+  if (!config_.mitigation.notify.empty()) notifier_ = std::make_unique<Notifier>(config_.mitigation.notify);
   if (!config_.run.control_socket.empty()) {
     auto server = ControlServer::open(config_.run.control_socket);
     if (!server) {
@@ -495,7 +496,9 @@ void Daemon::emit(const std::vector<detect::AttackEvent>& events, uint64_t now_n
     } else {
       spdlog::critical("{}", attackLine(e));
     }
-    std::fputs((report::eventJson(e, now_ns, attribute).dump() + "\n").c_str(), events_);
+    std::string line = report::eventJson(e, now_ns, attribute).dump();
+    std::fputs((line + "\n").c_str(), events_);
+    if (notifier_) notifier_->notify(std::move(line));
   }
   if (!events.empty()) std::fflush(events_);
   if (planes_.mitigator && !events.empty()) planes_.mitigator->onEvents(events, now_ns);

@@ -11,6 +11,7 @@
 #include "app/config.h"
 #include "app/control_server.h"
 #include "app/mitigation_setup.h"
+#include "app/notifier.h"
 #include "core/clock.h"
 #include "geo/attributor.h"
 #include "mitigate/xdp/xdp_sample_reader.h"
@@ -65,6 +66,7 @@ class Daemon {
   std::vector<std::unique_ptr<FlowSensor>> flow_sensors_;
   MitigationPlanes planes_;
   std::optional<ControlServer> control_;
+  std::unique_ptr<Notifier> notifier_;
   std::optional<mitigate::xdp::XdpSampleReader> xdp_samples_;  // the xdp sensor
   uint32_t xdp_sample_one_in_ = 1;
   std::FILE* events_ = nullptr;
