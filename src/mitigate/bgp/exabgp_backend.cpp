@@ -61,6 +61,7 @@ core::Result<std::unique_ptr<ExabgpBackend>, std::string> ExabgpBackend::open(co
   const int fd = ::open(pipe.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return R::failure(fmt::format("{}: {}", pipe, std::strerror(errno)));
 
+  // Called at start-up, before any capture or notification thread exists: the child may allocate.
   const pid_t parent = ::getpid();
   const pid_t child = ::fork();
   if (child < 0) {
@@ -79,6 +80,7 @@ core::Result<std::unique_ptr<ExabgpBackend>, std::string> ExabgpBackend::open(co
                                     "exabgp.api.cli=false",    "exabgp.log.destination=stdout",
                                     "exabgp.daemon.pid=",      "PATH=/usr/sbin:/usr/bin:/sbin:/bin"};
     std::vector<char*> envp;
+    envp.reserve(env.size() + 1);
     for (auto& e : env) envp.push_back(e.data());
     envp.push_back(nullptr);
     std::string program = c.program;

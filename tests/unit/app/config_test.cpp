@@ -115,7 +115,7 @@ file = "/tmp/events.jsonl"
   EXPECT_EQ(c.run.sensors[1].sample_one_in, 1u);
   EXPECT_EQ(c.run.events, "/tmp/events.jsonl");
   EXPECT_EQ(errorOf("[[sensor]]\ntype = \"netmap\"\n"),
-            "rampart.toml:1: unknown sensor type 'netmap' (af_packet, sflow, netflow)");
+            "rampart.toml:1: unknown sensor type 'netmap' (af_packet, xdp, sflow, netflow)");
   EXPECT_EQ(errorOf("[[sensor]]\ntype = \"af_packet\"\n"), "rampart.toml:1: an af_packet sensor needs an interface");
   EXPECT_EQ(errorOf("[[sensor]]\ntype = \"af_packet\"\ninterface = \"x\"\nsample_one_in = 0\n"),
             "rampart.toml:4: 'sensor.sample_one_in' must be between 1 and 1048576");
@@ -179,6 +179,82 @@ TEST(ConfigTest, BaselineMistakesAreErrors) {
   EXPECT_EQ(errorOf("[defaults.baseline]\nwindows = 30\nmin_windows = 60\n"),
             "rampart.toml:1: 'defaults.baseline.min_windows' (60) cannot exceed 'defaults.baseline.windows' (30): the "
             "profile would never be ready");
+}
+
+}  // namespace
+}  // namespace rampart::app
+
+namespace rampart::app {
+namespace {
+
+TEST(ConfigTest, MitigationWithItsDataPlanesBgpAndNotifications) {
+  const Config c = parseConfig(R"(
+[control]
+socket = "/run/rampart/control.sock"
+
+[mitigation]
+data_plane = "xdp"
+xdp_interfaces = ["eth0", "eth1"]
+hold_seconds = 30
+max_sources = 50
+flowspec = true
+blackhole = true
+blackhole_min_bps = 5000000000
+whitelist = ["192.0.2.53/32", "2001:db8::/48"]
+state_file = "/var/lib/rampart/mitigation.json"
+
+[mitigation.bgp]
+local_as = 65001
+peer_address = "192.0.2.254"
+peer_as = 64500
+communities = ["65535:666", "64500:9999"]
+
+[[mitigation.notify]]
+script = "/usr/local/bin/tell-csirt"
+
+[[mitigation.notify]]
+webhook = "https://chat.example/hook"
+timeout_seconds = 3
+)",
+                               "rampart.toml");
+  const MitigationSettings& m = c.mitigation;
+  EXPECT_TRUE(m.policy.enabled);
+  EXPECT_FALSE(m.policy.dry_run);
+  EXPECT_EQ(m.data_plane, "xdp");
+  EXPECT_EQ(m.xdp_interfaces, (std::vector<std::string>{"eth0", "eth1"}));
+  EXPECT_EQ(m.policy.hold_ns, 30'000'000'000ULL);
+  EXPECT_EQ(m.policy.max_sources, 50u);
+  EXPECT_TRUE(m.policy.flowspec && m.policy.blackhole);
+  EXPECT_EQ(m.policy.blackhole_min_bps, 5'000'000'000ULL);
+  ASSERT_EQ(m.policy.whitelist.size(), 2u);
+  EXPECT_EQ(m.policy.whitelist[1].toString(), "2001:db8::/48");
+  EXPECT_EQ(m.bgp.router_id, "127.0.0.1");
+  EXPECT_EQ(m.bgp.peer_as, 64500u);
+  EXPECT_EQ(m.bgp.communities.size(), 2u);
+  ASSERT_EQ(m.notify.size(), 2u);
+  EXPECT_EQ(m.notify[1].webhook, "https://chat.example/hook");
+  EXPECT_DOUBLE_EQ(m.notify[1].timeout_seconds, 3.0);
+  EXPECT_EQ(c.run.control_socket, "/run/rampart/control.sock");
+  EXPECT_FALSE(parseConfig("", "rampart.toml").mitigation.policy.enabled);
+}
+
+TEST(ConfigTest, MitigationMistakesAreErrors) {
+  EXPECT_EQ(errorOf("[mitigation]\nflowspec = true\n"),
+            "rampart.toml:1: flowspec and blackhole announce routes: they need a [mitigation.bgp] table");
+  EXPECT_EQ(errorOf("[mitigation]\ndata_plane = \"iptables\"\n"),
+            "rampart.toml:1: unknown data_plane 'iptables' (xdp, nftables or none)");
+  EXPECT_EQ(errorOf("[mitigation]\ndata_plane = \"xdp\"\n"),
+            "rampart.toml:1: data_plane = \"xdp\" needs xdp_interfaces = [\"eth0\", ...]");
+  EXPECT_EQ(errorOf("[mitigation]\nwhitelist = [\"192.0.2.0/33\"]\n"),
+            "rampart.toml:2: 'mitigation.whitelist': '192.0.2.0/33' is not a network such as 192.0.2.0/24 or "
+            "2001:db8::/48");
+  EXPECT_EQ(errorOf("[mitigation.bgp]\nlocal_as = 65001\npeer_address = \"192.0.2.254\"\n"),
+            "rampart.toml:1: [mitigation.bgp] needs local_as, peer_address and peer_as");
+  EXPECT_EQ(errorOf("[[mitigation.notify]]\ntimeout_seconds = 2\n"),
+            "rampart.toml:1: a [[mitigation.notify]] needs either script or webhook");
+  EXPECT_EQ(errorOf("[[mitigation.notify]]\nwebhook = \"ftp://x\"\n"),
+            "rampart.toml:1: webhook 'ftp://x' must be an http:// or https:// URL");
+  EXPECT_EQ(errorOf("[mitigation]\nhold = 3\n"), "rampart.toml:2: unknown key 'mitigation.hold'");
 }
 
 }  // namespace
