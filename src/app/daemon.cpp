@@ -14,6 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/analyze_command.h"
+#include "app/control_request.h"
 #include "app/attribution.h"
 #include "detect/detector.h"
 #include "flow/netflow/netflow_decoder.h"
@@ -310,8 +311,11 @@ void Daemon::foldShard(const CaptureShard& shard) {
 // and unblock).
 nlohmann::json Daemon::control(const nlohmann::json& request) {
   const auto fail = [](const std::string& why) { return nlohmann::json{{"ok", false}, {"error", why}}; };
-  const std::string command = request.value("command", "");
-  if (command == "status") {
+  auto parsed = parseControlRequest(request);
+  if (!parsed) return fail(parsed.error());
+  const ControlRequest& r = parsed.value();
+  using Command = ControlRequest::Command;
+  if (r.command == Command::kStatus) {
     return {{"ok", true},
             {"active_attacks", engine_->detector.activeAttacks()},
             {"mitigation", planes_.mitigator != nullptr}};
@@ -319,28 +323,19 @@ nlohmann::json Daemon::control(const nlohmann::json& request) {
   if (!planes_.mitigator) return fail("mitigation is off: add a [mitigation] table to the configuration");
   Mitigator& m = *planes_.mitigator;
   const uint64_t now = clock_.nowNs();
-  if (command == "list") return {{"ok", true}, {"actions", m.list()}};
-  if (command == "journal") return {{"ok", true}, {"journal", m.journal()}};
-  if (command == "unblock") {
-    const uint64_t id = request.value("id", uint64_t{0});
-    return m.unblock(id, now) ? nlohmann::json{{"ok", true}} : fail(fmt::format("no mitigation #{} is in force", id));
-  }
-  if (command == "block") {
-    mitigate::ActionKind kind{};
-    if (!mitigate::actionKindFromString(request.value("kind", ""), kind)) {
-      return fail("kind must be drop-source, drop-fingerprint, flowspec or blackhole");
+  switch (r.command) {
+    case Command::kList: return {{"ok", true}, {"actions", m.list()}};
+    case Command::kJournal: return {{"ok", true}, {"journal", m.journal()}};
+    case Command::kUnblock:
+      return m.unblock(r.id, now) ? nlohmann::json{{"ok", true}} : fail(fmt::format("no mitigation #{} is in force", r.id));
+    case Command::kBlock: {
+      auto added = m.block(r.kind, r.rule, r.duration_ns, r.reason, now);
+      if (!added) return fail(added.error());
+      return {{"ok", true}, {"action", mitigate::toJson(added.value())}};
     }
-    std::string error;
-    auto rule = mitigate::ruleFromJson(request.value("rule", nlohmann::json()), error);
-    if (!rule) return fail(error);
-    if (kind == mitigate::ActionKind::kDropSource && !rule->source) return fail("drop-source needs a source");
-    const double seconds = request.value("duration_s", 0.0);
-    if (seconds < 0 || seconds > 1e7) return fail("duration_s must be between 0 and 10,000,000");
-    auto added = m.block(kind, *rule, static_cast<uint64_t>(seconds * 1e9), request.value("reason", ""), now);
-    if (!added) return fail(added.error());
-    return {{"ok", true}, {"action", mitigate::toJson(added.value())}};
+    case Command::kStatus: break;
   }
-  return fail("unknown command '" + command + "' (status, list, journal, block, unblock)");
+  return fail("unhandled command");
 }
 
 void Daemon::drainXdp() {

@@ -86,8 +86,38 @@ std::optional<FilterRule> ruleFromJson(const json& j, std::string& error) {
       !range<uint16_t>(j, "length", 65535, r.length, error) || !range<uint8_t>(j, "ttl", 255, r.ttl, error)) {
     return std::nullopt;
   }
-  r.fragments_only = j.value("fragments_only", false);
+  if (!optionalBool(j, "fragments_only", r.fragments_only, error)) return std::nullopt;
   return r;
+}
+
+bool optionalUnsigned(const json& j, const char* key, uint64_t& out, std::string& error) {
+  if (!j.contains(key)) return true;
+  if (!j[key].is_number_unsigned()) {
+    error = std::string("'") + key + "' must be a whole number, 0 or more";
+    return false;
+  }
+  out = j[key].get<uint64_t>();
+  return true;
+}
+
+bool optionalString(const json& j, const char* key, std::string& out, std::string& error) {
+  if (!j.contains(key)) return true;
+  if (!j[key].is_string()) {
+    error = std::string("'") + key + "' must be a string";
+    return false;
+  }
+  out = j[key].get<std::string>();
+  return true;
+}
+
+bool optionalBool(const json& j, const char* key, bool& out, std::string& error) {
+  if (!j.contains(key)) return true;
+  if (!j[key].is_boolean()) {
+    error = std::string("'") + key + "' must be true or false";
+    return false;
+  }
+  out = j[key].get<bool>();
+  return true;
 }
 
 std::optional<Action> actionFromJson(const json& j, std::string& error) {
@@ -103,12 +133,13 @@ std::optional<Action> actionFromJson(const json& j, std::string& error) {
   auto rule = ruleFromJson(j["rule"], error);
   if (!rule) return std::nullopt;
   a.rule = *rule;
-  a.id = j.value("id", uint64_t{0});
-  a.attack_id = j.value("attack", uint64_t{0});
-  a.reason = j.value("reason", std::string());
-  a.created_ns = j.value("created_ns", uint64_t{0});
-  a.until_ns = j.value("until_ns", uint64_t{0});
-  a.dry_run = j.value("dry_run", false);
+  // Hostile input is typed strictly: a number where a string belongs, or 1e22 for a time, is an
+  // error, never a conversion.
+  if (!optionalUnsigned(j, "id", a.id, error) || !optionalUnsigned(j, "attack", a.attack_id, error) ||
+      !optionalString(j, "reason", a.reason, error) || !optionalUnsigned(j, "created_ns", a.created_ns, error) ||
+      !optionalUnsigned(j, "until_ns", a.until_ns, error) || !optionalBool(j, "dry_run", a.dry_run, error)) {
+    return std::nullopt;
+  }
   return a;
 }
 

@@ -20,4 +20,10 @@ namespace rampart::mitigate {
 [[nodiscard]] std::optional<FilterRule> ruleFromJson(const nlohmann::json& j, std::string& error);
 [[nodiscard]] std::optional<Action> actionFromJson(const nlohmann::json& j, std::string& error);
 
+// Strictly typed optional fields of hostile JSON: absent leaves `out` as it is; present with
+// another type is an error (never a conversion: nlohmann's would be undefined for 1e22).
+[[nodiscard]] bool optionalUnsigned(const nlohmann::json& j, const char* key, uint64_t& out, std::string& error);
+[[nodiscard]] bool optionalString(const nlohmann::json& j, const char* key, std::string& out, std::string& error);
+[[nodiscard]] bool optionalBool(const nlohmann::json& j, const char* key, bool& out, std::string& error);
+
 }  // namespace rampart::mitigate

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // libFuzzer target for what the control socket and the state file hand to the mitigation: JSON
-// requests and actions, read back into rules and actions. Besides not crashing, whatever is
+// requests (parseControlRequest) and actions, read back into rules and actions. Besides not crashing, whatever is
 // accepted must survive a round trip: written back with toJson and read again, it is the same.
 #include <cstddef>
 #include <cstdint>
@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/control_request.h"
 #include "mitigate/action_json.h"
 
 namespace {
@@ -35,6 +36,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } else {
     check(!error.empty(), __LINE__);
   }
+  // As the control socket reads it.
+  if (auto r = rampart::app::parseControlRequest(j); !r) check(!r.error().empty(), __LINE__);
   if (j.is_object() && j.contains("rule")) {
     error.clear();
     if (auto r = rampart::mitigate::ruleFromJson(j["rule"], error)) {
