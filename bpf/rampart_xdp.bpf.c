@@ -69,6 +69,18 @@ HASH_MAP(rules_v4, struct rampart_v4_key, struct rampart_rule_set);
 HASH_MAP(rules_v6, struct rampart_v6_addr, struct rampart_rule_set);
 LPM_MAP(rules_v6_prefixes, struct rampart_v6_lpm_key, struct rampart_rule_set);
 
+/* Bit n: some IPv4 block (rule) covers the /24 numbered n. Exact for the negative: a clear bit
+ * means no entry can match, so the hash lookups are skipped. */
+#define PREFILTER_MAP(name)                       \
+  struct {                                        \
+    __uint(type, BPF_MAP_TYPE_ARRAY);             \
+    __uint(max_entries, RAMPART_PREFILTER_WORDS); \
+    __type(key, __u32);                           \
+    __type(value, __u64);                         \
+  } name SEC(".maps")
+PREFILTER_MAP(block_prefilter_v4);
+PREFILTER_MAP(rule_prefilter_v4);
+
 struct {
   __uint(type, BPF_MAP_TYPE_RINGBUF);
   __uint(max_entries, RAMPART_RINGBUF_BYTES);
@@ -166,6 +178,14 @@ static __always_inline __u32 mask_v4(__u32 host, __u32 len) {
   return bpf_htonl(host & (0xffffffffu << (32 - len)));
 }
 
+/* Whether an entry of the prefiltered map may cover `host` (host byte order). */
+static __always_inline int may_cover(void* prefilter, __u32 host) {
+  const __u32 slash24 = host >> 8;
+  const __u32 word = slash24 >> 6;
+  const __u64* bits = bpf_map_lookup_elem(prefilter, &word);
+  return bits && ((*bits >> (slash24 & 63)) & 1);
+}
+
 static __always_inline int live(__u64 expires_ns, __u64 now) { return expires_ns == 0 || now < expires_ns; }
 
 static __always_inline int matches(const struct rampart_rule* r, const struct packet* p) {
@@ -222,6 +242,7 @@ static __always_inline int drop_by_rules(const struct rampart_config* cfg, const
     return 0;
   }
   const __u32 host = bpf_ntohl(p->dst4);
+  if (!cfg->rule_lengths_v4_count || (!cfg->rules_everywhere_v4 && !may_cover(&rule_prefilter_v4, host))) return 0;
   struct rampart_v4_key key;
   int hit = 0;
 #pragma unroll
@@ -327,7 +348,10 @@ int rampart_xdp(struct xdp_md* ctx) {
   }
   const struct rampart_block* b =
       p.v6 ? lookup_v6(&blocks_v6, &blocks_v6_prefixes, cfg->v6_prefix_blocks, &p.src6)
-           : lookup_v4(&blocks_v4, p.src4, cfg->block_lengths_v4, cfg->block_lengths_v4_count);
+      : (cfg->block_lengths_v4_count &&
+         (cfg->blocks_everywhere_v4 || may_cover(&block_prefilter_v4, bpf_ntohl(p.src4))))
+          ? lookup_v4(&blocks_v4, p.src4, cfg->block_lengths_v4, cfg->block_lengths_v4_count)
+          : 0;
   if (b && live(b->expires_ns, now)) {
     count(b->counter, bytes);
     st->dropped_source++;

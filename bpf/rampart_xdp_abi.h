@@ -8,12 +8,13 @@
 
 #include <linux/types.h>
 
-#define RAMPART_RULES_PER_DEST 8       /* fingerprint rules for one destination (host or prefix) */
-#define RAMPART_MAX_COUNTERS 262144    /* drop counters: one per rule or blocked source */
-#define RAMPART_MAX_HOST_KEYS 262144   /* exact (host) entries per map */
-#define RAMPART_MAX_PREFIX_KEYS 262144 /* prefix entries per LPM trie (allocated as used) */
-#define RAMPART_MAX_V4_LENGTHS 8       /* distinct IPv4 prefix lengths in use in one map (/32, /24, ...) */
-#define RAMPART_SAMPLE_BYTES 256       /* room for a sampled frame's first 255 bytes (a power of two) */
+#define RAMPART_RULES_PER_DEST 8          /* fingerprint rules for one destination (host or prefix) */
+#define RAMPART_MAX_COUNTERS 262144       /* drop counters: one per rule or blocked source */
+#define RAMPART_MAX_HOST_KEYS 262144      /* exact (host) entries per map */
+#define RAMPART_MAX_PREFIX_KEYS 262144    /* prefix entries per LPM trie (allocated as used) */
+#define RAMPART_MAX_V4_LENGTHS 8          /* distinct IPv4 prefix lengths in use in one map (/32, /24, ...) */
+#define RAMPART_PREFILTER_WORDS (1 << 18) /* one bit per IPv4 /24 (2^24 bits) in 64-bit words */
+#define RAMPART_SAMPLE_BYTES 256          /* room for a sampled frame's first 255 bytes (a power of two) */
 #define RAMPART_RINGBUF_BYTES (4 << 20)
 
 /* IPv4 entries: an address masked to its prefix length, in network order, with the length. The
@@ -88,7 +89,8 @@ struct rampart_counter {
 
 /* Settings user space writes (array map, one entry). The counts and length lists let the program
  * skip lookups that cannot hit: IPv4 blocks and rules are looked up once per prefix length in use,
- * longest first. */
+ * longest first, and only when the prefilter's bit for the address's /24 says some entry covers
+ * it (most traffic is to and from addresses no rule is about). */
 struct rampart_config {
   __u32 sample_one_in; /* 0: no sampling; N: one frame in N to the ring buffer */
   __u32 whitelist_v4;  /* entries */
@@ -97,7 +99,10 @@ struct rampart_config {
   __u32 v6_prefix_rules;
   __u8 block_lengths_v4_count;
   __u8 rule_lengths_v4_count;
-  __u8 pad0[2];
+  /* 1 while an IPv4 block (rule) shorter than /8 exists: too wide for the prefilter, which is then
+   * not consulted. */
+  __u8 blocks_everywhere_v4;
+  __u8 rules_everywhere_v4;
   __u8 block_lengths_v4[RAMPART_MAX_V4_LENGTHS]; /* prefix lengths in use, longest first */
   __u8 rule_lengths_v4[RAMPART_MAX_V4_LENGTHS];
 };

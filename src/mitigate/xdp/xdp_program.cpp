@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <map>
 #include <utility>
 
 #include <fmt/format.h>
@@ -92,6 +93,10 @@ XdpProgram::XdpProgram(XdpProgram&& other) noexcept
       config_(other.config_),
       block_lengths_(other.block_lengths_),
       rule_lengths_(other.rule_lengths_),
+      block_cover_(std::move(other.block_cover_)),
+      rule_cover_(std::move(other.rule_cover_)),
+      wide_blocks_(other.wide_blocks_),
+      wide_rules_(other.wide_rules_),
       attached_(std::move(other.attached_)),
       attach_flags_(std::move(other.attach_flags_)) {}
 
@@ -103,6 +108,10 @@ XdpProgram& XdpProgram::operator=(XdpProgram&& other) noexcept {
     config_ = other.config_;
     block_lengths_ = other.block_lengths_;
     rule_lengths_ = other.rule_lengths_;
+    block_cover_ = std::move(other.block_cover_);
+    rule_cover_ = std::move(other.rule_cover_);
+    wide_blocks_ = other.wide_blocks_;
+    wide_rules_ = other.wide_rules_;
     attached_ = std::move(other.attached_);
     attach_flags_ = std::move(other.attach_flags_);
   }
@@ -162,6 +171,10 @@ XdpProgram::Family XdpProgram::blocks() {
           .v4_count = &block_lengths_,
           .v4_lengths = config_.block_lengths_v4,
           .v4_lengths_count = &config_.block_lengths_v4_count,
+          .prefilter = bpf_map__fd(skel_->maps.block_prefilter_v4),
+          .covering = &block_cover_,
+          .wide_entries = &wide_blocks_,
+          .wide_flag = &config_.blocks_everywhere_v4,
           .v6_prefix_entries = &config_.v6_prefix_blocks,
           .what = "block"};
 }
@@ -173,6 +186,10 @@ XdpProgram::Family XdpProgram::rules() {
           .v4_count = &rule_lengths_,
           .v4_lengths = config_.rule_lengths_v4,
           .v4_lengths_count = &config_.rule_lengths_v4_count,
+          .prefilter = bpf_map__fd(skel_->maps.rule_prefilter_v4),
+          .covering = &rule_cover_,
+          .wide_entries = &wide_rules_,
+          .wide_flag = &config_.rules_everywhere_v4,
           .v6_prefix_entries = &config_.v6_prefix_rules,
           .what = "rules"};
 }
@@ -218,6 +235,39 @@ void XdpProgram::listLengths(const Family& f) {
   *f.v4_lengths_count = n;
 }
 
+// Marks (or, when the last covering entry goes, clears) the /24s an IPv4 entry covers in its
+// family's prefilter bitmap. Entries shorter than /8 would mark more than 65,536 /24s: they switch
+// the bitmap off instead while they exist.
+core::Status XdpProgram::cover(const Family& f, const core::Prefix& p, bool add) {
+  const unsigned len = p.length();
+  if (len < 8) {
+    *f.wide_entries += add ? 1 : -1;
+    *f.wide_flag = *f.wide_entries > 0 ? 1 : 0;
+    return core::okStatus();
+  }
+  const uint32_t first = (p.address().v4() & (0xffffffffU << (32 - len))) >> 8;
+  const uint32_t count = len >= 24 ? 1 : 1U << (24 - len);
+  std::map<uint32_t, std::pair<uint64_t, uint64_t>> words;  // word -> bits to set, bits to clear
+  for (uint32_t i = first; i < first + count; ++i) {
+    const uint64_t bit = uint64_t{1} << (i & 63);
+    if (add) {
+      if ((*f.covering)[i]++ == 0) words[i >> 6].first |= bit;
+    } else if (const auto it = f.covering->find(i); it != f.covering->end() && --it->second == 0) {
+      f.covering->erase(it);
+      words[i >> 6].second |= bit;
+    }
+  }
+  for (const auto& [word, change] : words) {
+    uint64_t bits = 0;
+    (void)bpf_map_lookup_elem(f.prefilter, &word, &bits);
+    bits = (bits | change.first) & ~change.second;
+    if (bpf_map_update_elem(f.prefilter, &word, &bits, BPF_ANY) != 0) {
+      return core::failed(fmt::format("XDP {} prefilter: {}", f.what, errnoText(errno)));
+    }
+  }
+  return core::okStatus();
+}
+
 // Inserts or updates one entry; a new one updates the config's masks or counts.
 core::Status XdpProgram::upsert(const Family& f, const core::Prefix& p, const void* value) {
   const EntryKey e = entryKey(f.v4, f.v6_hosts, f.v6_prefixes, f.v4_lengths != nullptr, p);
@@ -235,6 +285,7 @@ core::Status XdpProgram::upsert(const Family& f, const core::Prefix& p, const vo
     case EntryKey::Counted::kV4Lengths:
       ++(*f.v4_count)[p.length()];
       listLengths(f);
+      if (auto c = cover(f, p, true); !c) return c;
       break;
     case EntryKey::Counted::kV4Entries: ++*f.v4_entries; break;
     case EntryKey::Counted::kV6Prefixes: ++*f.v6_prefix_entries; break;
@@ -254,6 +305,7 @@ core::Status XdpProgram::remove(const Family& f, const core::Prefix& p) {
     case EntryKey::Counted::kV4Lengths:
       --(*f.v4_count)[p.length()];
       listLengths(f);
+      if (auto c = cover(f, p, false); !c) return c;
       break;
     case EntryKey::Counted::kV4Entries: --*f.v4_entries; break;
     case EntryKey::Counted::kV6Prefixes: --*f.v6_prefix_entries; break;

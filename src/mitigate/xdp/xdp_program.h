@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/ip_address.h"
@@ -74,11 +75,16 @@ class XdpProgram {
     __u8* v4_lengths = nullptr;                    // ... the config's lengths in use, longest first,
     __u8* v4_lengths_count = nullptr;              // and their number; or:
     uint32_t* v4_entries = nullptr;                // ... or a plain count
+    int prefilter = -1;  // IPv4 /24 bitmap of what the entries cover (blocks, rules), with ...
+    std::unordered_map<uint32_t, uint32_t>* covering = nullptr;  // ... the entries covering each /24
+    uint32_t* wide_entries = nullptr;                            // entries shorter than /8, which switch the bitmap off
+    __u8* wide_flag = nullptr;
     uint32_t* v6_prefix_entries = nullptr;
     const char* what = "";
   };
   [[nodiscard]] core::Status writeConfig();
   static void listLengths(const Family& f);
+  [[nodiscard]] core::Status cover(const Family& f, const core::Prefix& p, bool add);
   [[nodiscard]] core::Status upsert(const Family& f, const core::Prefix& p, const void* value);
   [[nodiscard]] core::Status remove(const Family& f, const core::Prefix& p);
   [[nodiscard]] Family whitelist();
@@ -89,6 +95,10 @@ class XdpProgram {
   rampart_config config_{};
   std::array<uint32_t, 33> block_lengths_{};  // IPv4 blocks per prefix length
   std::array<uint32_t, 33> rule_lengths_{};
+  std::unordered_map<uint32_t, uint32_t> block_cover_;  // /24 -> IPv4 blocks covering it
+  std::unordered_map<uint32_t, uint32_t> rule_cover_;
+  uint32_t wide_blocks_ = 0;
+  uint32_t wide_rules_ = 0;
   std::vector<int> attached_;  // ifindexes
   std::vector<uint32_t> attach_flags_;
 };

@@ -32,7 +32,7 @@ rampart::core::Prefix net(const std::string& text) { return *rampart::core::Pref
 
 // One loaded program per map size, filled once: n fingerprint rules (10.x hosts), n blocked source
 // hosts (100.x), n blocked source /24s (128.x) and n destination /24 rule sets (192.x), so every
-// IPv4 lookup tries two prefix lengths, /32 then /24.
+// IPv4 lookup tries two prefix lengths, /32 then /24, where the prefilter lets it.
 XdpProgram& programWith(int n) {
   static std::map<int, std::unique_ptr<XdpProgram>> programs;
   auto& p = programs[n];
@@ -105,8 +105,16 @@ void BM_XdpPrefixRuleDrop(benchmark::State& state) {
   run(state, {.src = "203.0.113.1", .dst = v4(0xC0000000u + (static_cast<uint32_t>(n - 1) << 8) + 9), .dst_port = 9},
       XDP_DROP);
 }
+// A packet to a host beside hosts with rules, from a source no block is near: the prefilter
+// skips the block lookups, the rule lookups miss.
+void BM_XdpPassNearRules(benchmark::State& state) {
+  run(state, {.src = "203.0.113.1", .dst = "10.0.0.200", .protocol = 17, .src_port = 53}, XDP_PASS);
+}
+// The worst case: from a source beside blocked ones, to a host beside ones with rules: every
+// lookup is made, and misses.
 void BM_XdpPassAfterEveryLookup(benchmark::State& state) {
-  run(state, {.src = "203.0.113.1", .dst = "10.0.0.1", .protocol = 17, .src_port = 53}, XDP_PASS);
+  const auto n = static_cast<uint32_t>(state.range(0));  // just past the last entries, in their /24s
+  run(state, {.src = v4(0x64000000u + n), .dst = v4(0x0A000000u + n), .protocol = 17, .src_port = 53}, XDP_PASS);
 }
 
 #define SIZES Arg(10)->Arg(10'000)->Arg(100'000)->Iterations(20)
@@ -121,6 +129,7 @@ BENCHMARK(BM_XdpRuleDrop)->SIZES;
 BENCHMARK(BM_XdpSourceHostDrop)->SIZES;
 BENCHMARK(BM_XdpSourcePrefixDrop)->SIZES;
 BENCHMARK(BM_XdpPrefixRuleDrop)->SIZES;
+BENCHMARK(BM_XdpPassNearRules)->SIZES;
 BENCHMARK(BM_XdpPassAfterEveryLookup)->SIZES;
 
 }  // namespace

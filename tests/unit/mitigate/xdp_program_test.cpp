@@ -94,6 +94,30 @@ TEST_F(XdpProgramTest, BlockedHostAndPrefixSourcesAreDroppedAndCounted) {
   EXPECT_EQ(run(buildEthernetFrame({.src = "203.0.113.77"})), XDP_PASS);
 }
 
+TEST_F(XdpProgramTest, ThePrefilterFollowsEveryCoveringEntry) {
+  // A /12 marks 4,096 /24s; a host block inside it keeps its own /24 marked after the /12 goes.
+  ASSERT_TRUE(prog_->putBlock(net("172.16.0.0/12"), {0, 1, 0}).ok());
+  ASSERT_TRUE(prog_->putBlock(net("172.20.5.9/32"), {0, 2, 0}).ok());
+  EXPECT_EQ(run(buildEthernetFrame({.src = "172.31.255.1"})), XDP_DROP);
+  EXPECT_EQ(run(buildEthernetFrame({.src = "172.32.0.1"})), XDP_PASS);
+  ASSERT_TRUE(prog_->deleteBlock(net("172.16.0.0/12")).ok());
+  EXPECT_EQ(run(buildEthernetFrame({.src = "172.31.255.1"})), XDP_PASS);
+  EXPECT_EQ(run(buildEthernetFrame({.src = "172.20.5.9"})), XDP_DROP);
+  EXPECT_EQ(run(buildEthernetFrame({.src = "172.20.5.10"})), XDP_PASS);
+  // Wider than /8: the bitmap is switched off while it exists.
+  ASSERT_TRUE(prog_->putBlock(net("64.0.0.0/2"), {0, 3, 0}).ok());
+  EXPECT_EQ(run(buildEthernetFrame({.src = "100.1.2.3"})), XDP_DROP);
+  ASSERT_TRUE(prog_->deleteBlock(net("64.0.0.0/2")).ok());
+  EXPECT_EQ(run(buildEthernetFrame({.src = "100.1.2.3"})), XDP_PASS);
+  // Rules alike: a /16 destination rule, and its withdrawal.
+  FilterRule r = to("192.168.0.0/16");
+  r.protocol = 17;
+  install(r);
+  EXPECT_EQ(run(buildEthernetFrame({.dst = "192.168.77.1", .protocol = 17})), XDP_DROP);
+  ASSERT_TRUE(prog_->deleteRules(r.destination).ok());
+  EXPECT_EQ(run(buildEthernetFrame({.dst = "192.168.77.1", .protocol = 17})), XDP_PASS);
+}
+
 TEST_F(XdpProgramTest, WhitelistedSourcesPassEvenWhenBlocked) {
   ASSERT_TRUE(prog_->putBlock(net("198.51.100.0/24"), {0, 1, 0}).ok());
   ASSERT_TRUE(prog_->putWhitelist(net("198.51.100.53/32")).ok());
