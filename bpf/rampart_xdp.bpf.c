@@ -69,14 +69,15 @@ HASH_MAP(rules_v4, struct rampart_v4_key, struct rampart_rule_set);
 HASH_MAP(rules_v6, struct rampart_v6_addr, struct rampart_rule_set);
 LPM_MAP(rules_v6_prefixes, struct rampart_v6_lpm_key, struct rampart_rule_set);
 
-/* Bit n: some IPv4 block (rule) covers the /24 numbered n. Exact for the negative: a clear bit
- * means no entry can match, so the hash lookups are skipped. */
-#define PREFILTER_MAP(name)                       \
-  struct {                                        \
-    __uint(type, BPF_MAP_TYPE_ARRAY);             \
-    __uint(max_entries, RAMPART_PREFILTER_WORDS); \
-    __type(key, __u32);                           \
-    __type(value, __u64);                         \
+/* Two bitmaps of the /24s, each bit exact for the negative: in the first, bit n says some IPv4 block
+ * (rule) of length 24 or shorter covers the /24 numbered n; in the second, that some entry longer
+ * than /24 lies inside it. A length whose bitmap says no is not looked up. */
+#define PREFILTER_MAP(name)                           \
+  struct {                                            \
+    __uint(type, BPF_MAP_TYPE_ARRAY);                 \
+    __uint(max_entries, 2 * RAMPART_PREFILTER_WORDS); \
+    __type(key, __u32);                               \
+    __type(value, __u64);                             \
   } name SEC(".maps")
 PREFILTER_MAP(block_prefilter_v4);
 PREFILTER_MAP(rule_prefilter_v4);
@@ -178,13 +179,23 @@ static __always_inline __u32 mask_v4(__u32 host, __u32 len) {
   return bpf_htonl(host & (0xffffffffu << (32 - len)));
 }
 
-/* Whether an entry of the prefiltered map may cover `host` (host byte order). */
-static __always_inline int may_cover(void* prefilter, __u32 host) {
+enum { COVER_NETS = 1, COVER_HOSTS = 2 };
+
+/* Which kinds of entries of the prefiltered map may cover `host` (host byte order). */
+static __always_inline __u32 coverage(void* prefilter, __u32 host) {
   const __u32 slash24 = host >> 8;
-  const __u32 word = slash24 >> 6;
+  const __u64 bit = 1ULL << (slash24 & 63);
+  __u32 word = slash24 >> 6;
+  __u32 kinds = 0;
   const __u64* bits = bpf_map_lookup_elem(prefilter, &word);
-  return bits && ((*bits >> (slash24 & 63)) & 1);
+  if (bits && (*bits & bit)) kinds |= COVER_NETS;
+  word += RAMPART_PREFILTER_WORDS;
+  bits = bpf_map_lookup_elem(prefilter, &word);
+  if (bits && (*bits & bit)) kinds |= COVER_HOSTS;
+  return kinds;
 }
+
+static __always_inline int worth(__u32 len, __u32 kinds) { return kinds & (len > 24 ? COVER_HOSTS : COVER_NETS); }
 
 static __always_inline int live(__u64 expires_ns, __u64 now) { return expires_ns == 0 || now < expires_ns; }
 
@@ -242,12 +253,14 @@ static __always_inline int drop_by_rules(const struct rampart_config* cfg, const
     return 0;
   }
   const __u32 host = bpf_ntohl(p->dst4);
-  if (!cfg->rule_lengths_v4_count || (!cfg->rules_everywhere_v4 && !may_cover(&rule_prefilter_v4, host))) return 0;
+  if (!cfg->rule_lengths_v4_count) return 0;
+  const __u32 kinds = cfg->rules_everywhere_v4 ? COVER_NETS | COVER_HOSTS : coverage(&rule_prefilter_v4, host);
+  if (!kinds) return 0;
   struct rampart_v4_key key;
   int hit = 0;
 #pragma unroll
   for (int n = 0; n < RAMPART_MAX_V4_LENGTHS; n++) {
-    if (n < cfg->rule_lengths_v4_count && !hit) {
+    if (n < cfg->rule_lengths_v4_count && !hit && worth(cfg->rule_lengths_v4[n], kinds)) {
       key.prefixlen = cfg->rule_lengths_v4[n];
       key.addr = mask_v4(host, key.prefixlen);
       set = bpf_map_lookup_elem(&rules_v4, &key);
@@ -279,13 +292,13 @@ static __always_inline void sample(struct xdp_md* ctx, void* data, void* end, st
 
 /* The longest IPv4 prefix of `addr` that has an entry in `map`, among the `count` lengths in use
  * (longest first): one 8-byte hash lookup per length. */
-static __always_inline void* lookup_v4(void* map, __u32 addr, const __u8* lengths, __u32 count) {
+static __always_inline void* lookup_v4(void* map, __u32 addr, const __u8* lengths, __u32 count, __u32 kinds) {
   struct rampart_v4_key key;
   const __u32 host = bpf_ntohl(addr);
   void* found = 0;
 #pragma unroll
   for (int i = 0; i < RAMPART_MAX_V4_LENGTHS; i++) {
-    if (i < count && !found) {
+    if (i < count && !found && worth(lengths[i], kinds)) {
       key.prefixlen = lengths[i];
       key.addr = mask_v4(host, key.prefixlen);
       found = bpf_map_lookup_elem(map, &key);
@@ -346,12 +359,14 @@ int rampart_xdp(struct xdp_md* ctx) {
     st->dropped_rule++;
     return XDP_DROP;
   }
-  const struct rampart_block* b =
-      p.v6 ? lookup_v6(&blocks_v6, &blocks_v6_prefixes, cfg->v6_prefix_blocks, &p.src6)
-      : (cfg->block_lengths_v4_count &&
-         (cfg->blocks_everywhere_v4 || may_cover(&block_prefilter_v4, bpf_ntohl(p.src4))))
-          ? lookup_v4(&blocks_v4, p.src4, cfg->block_lengths_v4, cfg->block_lengths_v4_count)
-          : 0;
+  const struct rampart_block* b = 0;
+  if (p.v6) {
+    b = lookup_v6(&blocks_v6, &blocks_v6_prefixes, cfg->v6_prefix_blocks, &p.src6);
+  } else if (cfg->block_lengths_v4_count) {
+    const __u32 kinds =
+        cfg->blocks_everywhere_v4 ? COVER_NETS | COVER_HOSTS : coverage(&block_prefilter_v4, bpf_ntohl(p.src4));
+    if (kinds) b = lookup_v4(&blocks_v4, p.src4, cfg->block_lengths_v4, cfg->block_lengths_v4_count, kinds);
+  }
   if (b && live(b->expires_ns, now)) {
     count(b->counter, bytes);
     st->dropped_source++;

@@ -13,7 +13,8 @@
 #define RAMPART_MAX_HOST_KEYS 262144      /* exact (host) entries per map */
 #define RAMPART_MAX_PREFIX_KEYS 262144    /* prefix entries per LPM trie (allocated as used) */
 #define RAMPART_MAX_V4_LENGTHS 8          /* distinct IPv4 prefix lengths in use in one map (/32, /24, ...) */
-#define RAMPART_PREFILTER_WORDS (1 << 18) /* one bit per IPv4 /24 (2^24 bits) in 64-bit words */
+#define RAMPART_PREFILTER_WORDS (1 << 18) /* one bit per IPv4 /24 (2^24 bits) in 64-bit words; the */
+                                          /* prefilter maps hold two such bitmaps (see the program) */
 #define RAMPART_SAMPLE_BYTES 256          /* room for a sampled frame's first 255 bytes (a power of two) */
 #define RAMPART_RINGBUF_BYTES (4 << 20)
 

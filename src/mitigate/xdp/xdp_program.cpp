@@ -236,8 +236,8 @@ void XdpProgram::listLengths(const Family& f) {
 }
 
 // Marks (or, when the last covering entry goes, clears) the /24s an IPv4 entry covers in its
-// family's prefilter bitmap. Entries shorter than /8 would mark more than 65,536 /24s: they switch
-// the bitmap off instead while they exist.
+// family's prefilter bitmaps: that of entries of /24 and shorter, or that of longer ones. Entries shorter than /8 would
+// mark more than 65,536 /24s: they switch the bitmap off instead while they exist.
 core::Status XdpProgram::cover(const Family& f, const core::Prefix& p, bool add) {
   const unsigned len = p.length();
   if (len < 8) {
@@ -245,7 +245,8 @@ core::Status XdpProgram::cover(const Family& f, const core::Prefix& p, bool add)
     *f.wide_flag = *f.wide_entries > 0 ? 1 : 0;
     return core::okStatus();
   }
-  const uint32_t first = (p.address().v4() & (0xffffffffU << (32 - len))) >> 8;
+  // The second bitmap, after the first (2^24 bits), is that of entries longer than /24.
+  const uint32_t first = ((p.address().v4() & (0xffffffffU << (32 - len))) >> 8) + (len > 24 ? 1U << 24 : 0);
   const uint32_t count = len >= 24 ? 1 : 1U << (24 - len);
   std::map<uint32_t, std::pair<uint64_t, uint64_t>> words;  // word -> bits to set, bits to clear
   for (uint32_t i = first; i < first + count; ++i) {
