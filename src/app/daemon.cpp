@@ -14,8 +14,8 @@
 #include <spdlog/spdlog.h>
 
 #include "app/analyze_command.h"
-#include "app/control_request.h"
 #include "app/attribution.h"
+#include "app/control_request.h"
 #include "detect/detector.h"
 #include "flow/netflow/netflow_decoder.h"
 #include "flow/sflow/sflow_decoder.h"
@@ -327,7 +327,8 @@ nlohmann::json Daemon::control(const nlohmann::json& request) {
     case Command::kList: return {{"ok", true}, {"actions", m.list()}};
     case Command::kJournal: return {{"ok", true}, {"journal", m.journal()}};
     case Command::kUnblock:
-      return m.unblock(r.id, now) ? nlohmann::json{{"ok", true}} : fail(fmt::format("no mitigation #{} is in force", r.id));
+      return m.unblock(r.id, now) ? nlohmann::json{{"ok", true}}
+                                  : fail(fmt::format("no mitigation #{} is in force", r.id));
     case Command::kBlock: {
       auto added = m.block(r.kind, r.rule, r.duration_ns, r.reason, now);
       if (!added) return fail(added.error());
