@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "core/ip_address.h"
 
@@ -26,6 +27,18 @@ inline constexpr uint8_t kUdp = 17;
 inline constexpr uint8_t kGre = 47;
 inline constexpr uint8_t kIcmpV6 = 58;
 }  // namespace ip_proto
+
+// "tcp", "udp", "icmp", "icmp6", "gre", else "proto N": how reports and rules name a protocol.
+[[nodiscard]] inline std::string protocolName(uint8_t p) {
+  switch (p) {
+    case ip_proto::kTcp: return "tcp";
+    case ip_proto::kUdp: return "udp";
+    case ip_proto::kIcmp: return "icmp";
+    case ip_proto::kIcmpV6: return "icmp6";
+    case ip_proto::kGre: return "gre";
+    default: return "proto " + std::to_string(p);
+  }
+}
 
 // The one normalised record every sensor produces: a captured packet is a record with packets = 1,
 // a NetFlow/IPFIX/sFlow sample is a record with its own counts and sampling rate. Everything

@@ -116,17 +116,6 @@ void apply(Fingerprint& fp, const Candidate& c) {
   }
 }
 
-std::string protocolName(uint8_t p) {
-  switch (p) {
-    case core::ip_proto::kTcp: return "tcp";
-    case core::ip_proto::kUdp: return "udp";
-    case core::ip_proto::kIcmp: return "icmp";
-    case core::ip_proto::kIcmpV6: return "icmp6";
-    case core::ip_proto::kGre: return "gre";
-    default: return fmt::format("proto {}", p);
-  }
-}
-
 std::string flagNames(uint8_t f) {
   static constexpr std::array<const char*, 8> kNames = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"};
   std::string out;
@@ -165,7 +154,7 @@ unsigned Fingerprint::fieldCount() const noexcept {
 
 std::string Fingerprint::toString() const {
   std::vector<std::string> parts;
-  if (protocol) parts.push_back(protocolName(*protocol));
+  if (protocol) parts.push_back(core::protocolName(*protocol));
   if (fragments_only) parts.emplace_back("fragments");
   if (isIcmp(protocol) && dst_port) {
     parts.push_back(fmt::format("type {} code {}", *dst_port >> 8, *dst_port & 0xff));

@@ -6,16 +6,6 @@
 namespace rampart::mitigate {
 namespace {
 
-std::string protocolName(uint8_t p) {
-  switch (p) {
-    case core::ip_proto::kTcp: return "tcp";
-    case core::ip_proto::kUdp: return "udp";
-    case core::ip_proto::kIcmp: return "icmp";
-    case core::ip_proto::kIcmpV6: return "icmp6";
-    default: return fmt::format("proto {}", p);
-  }
-}
-
 template <typename T>
 std::string rangeText(const detect::Range<T>& r) {
   return r.low == r.high ? fmt::format("{}", r.low) : fmt::format("{}-{}", r.low, r.high);
@@ -44,7 +34,7 @@ unsigned FilterRule::fieldCount() const noexcept {
 std::string FilterRule::toString() const {
   std::string s = "to " + destination.toString();
   if (source) s += " from " + source->toString();
-  if (protocol) s += " " + protocolName(*protocol);
+  if (protocol) s += " " + core::protocolName(*protocol);
   if (src_port) s += fmt::format(" src-port {}", *src_port);
   if (dst_port) {
     const bool icmp = protocol && (*protocol == core::ip_proto::kIcmp || *protocol == core::ip_proto::kIcmpV6);
