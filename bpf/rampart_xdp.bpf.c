@@ -69,9 +69,9 @@ HASH_MAP(rules_v4, struct rampart_v4_key, struct rampart_rule_set);
 HASH_MAP(rules_v6, struct rampart_v6_addr, struct rampart_rule_set);
 LPM_MAP(rules_v6_prefixes, struct rampart_v6_lpm_key, struct rampart_rule_set);
 
-/* Two bitmaps of the /24s, each bit exact for the negative: in the first, bit n says some IPv4 block
- * (rule) of length 24 or shorter covers the /24 numbered n; in the second, that some entry longer
- * than /24 lies inside it. A length whose bitmap says no is not looked up. */
+/* Two bits per /24, each exact for the negative: the first says some IPv4 block (rule) of length 24
+ * or shorter covers the /24, the second that some entry longer than /24 lies inside it. A length
+ * whose bit says no is not looked up. */
 #define PREFILTER_MAP(name)                           \
   struct {                                            \
     __uint(type, BPF_MAP_TYPE_ARRAY);                 \
@@ -181,18 +181,13 @@ static __always_inline __u32 mask_v4(__u32 host, __u32 len) {
 
 enum { COVER_NETS = 1, COVER_HOSTS = 2 };
 
-/* Which kinds of entries of the prefiltered map may cover `host` (host byte order). */
+/* Which kinds of entries of the prefiltered map may cover `host` (host byte order): the two bits
+ * of its /24, side by side in one word (32 /24s a word), so one lookup tells both. */
 static __always_inline __u32 coverage(void* prefilter, __u32 host) {
   const __u32 slash24 = host >> 8;
-  const __u64 bit = 1ULL << (slash24 & 63);
-  __u32 word = slash24 >> 6;
-  __u32 kinds = 0;
+  const __u32 word = slash24 >> 5;
   const __u64* bits = bpf_map_lookup_elem(prefilter, &word);
-  if (bits && (*bits & bit)) kinds |= COVER_NETS;
-  word += RAMPART_PREFILTER_WORDS;
-  bits = bpf_map_lookup_elem(prefilter, &word);
-  if (bits && (*bits & bit)) kinds |= COVER_HOSTS;
-  return kinds;
+  return bits ? (__u32)(*bits >> ((slash24 & 31) * 2)) & (COVER_NETS | COVER_HOSTS) : 0;
 }
 
 static __always_inline int worth(__u32 len, __u32 kinds) { return kinds & (len > 24 ? COVER_HOSTS : COVER_NETS); }

@@ -236,7 +236,7 @@ void XdpProgram::listLengths(const Family& f) {
 }
 
 // Marks (or, when the last covering entry goes, clears) the /24s an IPv4 entry covers in its
-// family's prefilter bitmaps: that of entries of /24 and shorter, or that of longer ones. Entries shorter than /8 would
+// family's prefilter: the bit of entries of /24 and shorter, or that of longer ones. Entries shorter than /8 would
 // mark more than 65,536 /24s: they switch the bitmap off instead while they exist.
 core::Status XdpProgram::cover(const Family& f, const core::Prefix& p, bool add) {
   const unsigned len = p.length();
@@ -245,17 +245,18 @@ core::Status XdpProgram::cover(const Family& f, const core::Prefix& p, bool add)
     *f.wide_flag = *f.wide_entries > 0 ? 1 : 0;
     return core::okStatus();
   }
-  // The second bitmap, after the first (2^24 bits), is that of entries longer than /24.
-  const uint32_t first = ((p.address().v4() & (0xffffffffU << (32 - len))) >> 8) + (len > 24 ? 1U << 24 : 0);
+  const uint32_t first = (p.address().v4() & (0xffffffffU << (32 - len))) >> 8;
   const uint32_t count = len >= 24 ? 1 : 1U << (24 - len);
+  const unsigned kind = len > 24 ? 1 : 0;                   // each /24 has two bits, side by side: nets, then hosts
   std::map<uint32_t, std::pair<uint64_t, uint64_t>> words;  // word -> bits to set, bits to clear
   for (uint32_t i = first; i < first + count; ++i) {
-    const uint64_t bit = uint64_t{1} << (i & 63);
+    const uint64_t bit = uint64_t{1} << ((i & 31) * 2 + kind);
+    const uint32_t key = i * 2 + kind;  // the covering entries are counted per bit
     if (add) {
-      if ((*f.covering)[i]++ == 0) words[i >> 6].first |= bit;
-    } else if (const auto it = f.covering->find(i); it != f.covering->end() && --it->second == 0) {
+      if ((*f.covering)[key]++ == 0) words[i >> 5].first |= bit;
+    } else if (const auto it = f.covering->find(key); it != f.covering->end() && --it->second == 0) {
       f.covering->erase(it);
-      words[i >> 6].second |= bit;
+      words[i >> 5].second |= bit;
     }
   }
   for (const auto& [word, change] : words) {
