@@ -176,6 +176,8 @@ std::optional<core::FlowRecord> frameToFlowRecord(const RecordValues& v, uint32_
   const uint64_t packets = v.has(FieldKind::kDeltaPackets) ? v.get(FieldKind::kDeltaPackets) : 1;
   if (v.has(FieldKind::kDeltaBytes)) r.bytes = v.get(FieldKind::kDeltaBytes);
   r.packets = static_cast<uint32_t>(std::clamp<uint64_t>(packets, 1, std::numeric_limits<uint32_t>::max()));
+  // As for every flow record, the length is the mean over what the record counts.
+  r.ip_length = static_cast<uint16_t>(std::min<uint64_t>(r.bytes / r.packets, 65535));
   r.sampling_rate = sampling_rate == 0 ? 1 : sampling_rate;
   return r;
 }
