@@ -7,87 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "core/prefix.h"
-#include "traffic/traffic_counters.h"
+#include "traffic_counters_test_util.h"
 
 namespace rampart::traffic {
 namespace {
 
-using core::FlowRecord;
-using core::IpAddress;
-using core::Prefix;
-
-IpAddress ip(const char* text) { return *IpAddress::parse(text); }
-Prefix net(const char* text) { return *Prefix::parse(text); }
-
-FlowRecord syn(const char* src, const char* dst, uint32_t packets = 1, uint64_t bytes = 60) {
-  FlowRecord r;
-  r.src = ip(src);
-  r.dst = ip(dst);
-  r.protocol = core::ip_proto::kTcp;
-  r.tcp_flags = core::tcp_flag::kSyn;
-  r.src_port = 40000;
-  r.dst_port = 80;
-  r.ip_length = 60;
-  r.ttl = 64;
-  r.packets = packets;
-  r.bytes = bytes;
-  return r;
-}
-
-FlowRecord ntp(const char* src, const char* dst) {
-  FlowRecord r = syn(src, dst, 1, 468);
-  r.protocol = core::ip_proto::kUdp;
-  r.tcp_flags = 0;
-  r.src_port = 123;
-  r.dst_port = 4444;
-  r.ip_length = 468;
-  return r;
-}
-
-TargetKey hostKey(const char* a, Direction d = Direction::kIncoming) { return {ip(a), 128, d}; }
-TargetKey prefixKey(const char* p) {
-  const Prefix n = net(p);
-  return {n.address(), static_cast<uint8_t>(n.mappedLength()), Direction::kIncoming};
-}
-
-// What forEachTarget() showed for one window, hosts before prefixes.
-struct Window {
-  std::vector<TargetSlot> hosts;
-  std::vector<TargetSlot> prefixes;
-
-  [[nodiscard]] std::optional<TargetSlot> find(const TargetKey& k) const {
-    for (const auto* list : {&hosts, &prefixes}) {
-      for (const TargetSlot& s : *list) {
-        if (s.key == k) return s;
-      }
-    }
-    return std::nullopt;
-  }
-};
-
-Window snapshot(TrafficCounters& c) {
-  Window w;
-  bool seen_prefix = false;
-  c.forEachTarget([&](const TargetSlot& s) {
-    if (s.key.isPrefix()) {
-      seen_prefix = true;
-      w.prefixes.push_back(s);
-    } else {
-      EXPECT_FALSE(seen_prefix) << "hosts must be visited before prefixes";
-      w.hosts.push_back(s);
-    }
-  });
-  return w;
-}
-
-GroupTrigger neverTrigger() { return {UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX}; }
-
-GroupTrigger hostTrigger(uint64_t packets) {
-  GroupTrigger t = neverTrigger();
-  t.host_packets = packets;
-  return t;
-}
+using namespace test;  // NOLINT(google-build-using-namespace): the shared test helpers
 
 // --- every address protected ----------------------------------------------------------------
 
@@ -570,106 +495,6 @@ TEST(TrafficCountersCaps, FullPrefixTableCountsUntrackedPrefixesWhileHostsAreCou
   ASSERT_TRUE(h);
   EXPECT_EQ(h->counts.packets, 2u);
   EXPECT_EQ(h->parent, kNoSlot);
-}
-
-}  // namespace
-}  // namespace rampart::traffic
-
-// --- shards folded into a view ------------------------------------------------------------------
-
-namespace rampart::traffic {
-namespace {
-
-TrafficConfig shardConfig() {
-  TrafficConfig c;
-  c.shard = true;
-  return c;
-}
-
-// A host flooded from many sources and a /24 whose hosts each get a little, counted once by one
-// instance and once split over two shards (as fanout would) folded into a view sub-window by
-// sub-window: the view must see the same window.
-TEST(TrafficCountersShards, ViewOfTwoShardsEqualsOneCounter) {
-  const ProtectedNetworks everything;
-  const std::vector<GroupTrigger> triggers = {hostTrigger(100)};
-  TrafficCounters whole(TrafficConfig{}, everything, triggers);
-  TrafficCounters view(TrafficConfig{}, everything, triggers);
-  TrafficCounters a(shardConfig(), everything, triggers);
-  TrafficCounters b(shardConfig(), everything, triggers);
-  std::vector<FlowRecord> records;
-  for (int i = 0; i < 3000; ++i) {
-    records.push_back(syn(("198.51." + std::to_string(i % 200) + ".1").c_str(), "192.0.2.10"));
-  }
-  for (int i = 0; i < 40; ++i) records.push_back(ntp("198.51.100.2", ("203.0.113." + std::to_string(i)).c_str()));
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    whole.add(records[i]);
-    ((i % 3 == 0) ? a : b).add(records[i]);
-    if (i % 1000 == 999) {  // a sub-window ends: both shards fold in and start again
-      for (TrafficCounters* s : {&a, &b}) {
-        view.merge(*s);
-        s->resetWindow();
-      }
-    }
-  }
-  for (TrafficCounters* s : {&a, &b}) view.merge(*s);
-
-  const Window w = snapshot(whole);
-  const Window v = snapshot(view);
-  ASSERT_EQ(v.hosts.size(), w.hosts.size());
-  ASSERT_EQ(v.prefixes.size(), w.prefixes.size());
-  for (const auto* list : {&w.hosts, &w.prefixes}) {
-    for (const TargetSlot& s : *list) {
-      const auto m = v.find(s.key);
-      ASSERT_TRUE(m) << s.key.toString();
-      EXPECT_EQ(m->counts.packets, s.counts.packets) << s.key.toString();
-      EXPECT_EQ(m->counts.bytes, s.counts.bytes) << s.key.toString();
-      EXPECT_EQ(m->counts.of(PacketClass::kTcpSyn).packets, s.counts.of(PacketClass::kTcpSyn).packets);
-      EXPECT_EQ(m->hosts, s.hosts) << s.key.toString();
-      EXPECT_EQ(m->max_host_packets, s.max_host_packets) << s.key.toString();
-    }
-  }
-  EXPECT_EQ(view.stats().records, whole.stats().records);
-  const auto victim = v.find(hostKey("192.0.2.10"));
-  ASSERT_TRUE(victim && victim->deep != nullptr);
-  EXPECT_NEAR(victim->deep->sources.estimate(), 200.0, 12.0);
-  // The shards' samples were fresh each sub-window; the view's covers the whole window.
-  // Each shard samples from the record that crossed its trigger (100) within a sub-window.
-  EXPECT_GE(victim->deep->sample.seen(), 2400u);
-  EXPECT_LE(victim->deep->sample.seen(), 3000u);
-}
-
-TEST(TrafficCountersShards, ShardsDropDeepStatsAtEveryResetAndSampleHotKeysFromTheStart) {
-  const ProtectedNetworks everything;
-  TrafficCounters shard(shardConfig(), everything, {hostTrigger(100)});
-  for (int i = 0; i < 150; ++i) shard.add(syn("198.51.100.1", "192.0.2.10"));
-  EXPECT_EQ(shard.deepInUse(), 1u);
-  shard.resetWindow();
-  EXPECT_EQ(shard.deepInUse(), 0u) << "the view holds what lasts";
-  EXPECT_EQ(shard.stats().records, 0u) << "stats were folded into the view";
-
-  auto hot = std::make_shared<TargetKeySet>();
-  hot->insert(hostKey("192.0.2.10"));
-  shard.setHotKeys(hot);
-  shard.add(syn("198.51.100.1", "192.0.2.10"));
-  shard.add(syn("198.51.100.1", "192.0.2.11"));
-  const Window w = snapshot(shard);
-  const auto victim = w.find(hostKey("192.0.2.10"));
-  ASSERT_TRUE(victim);
-  ASSERT_NE(victim->deep, nullptr);
-  EXPECT_EQ(victim->deep->sample.seen(), 1u);
-  EXPECT_EQ(w.find(hostKey("192.0.2.11"))->deep, nullptr);
-}
-
-TEST(TrafficCountersShards, ViewDeepKeysLeaveOutReleasedTargets) {
-  const ProtectedNetworks everything;
-  TrafficCounters view(TrafficConfig{}, everything, {hostTrigger(10)});
-  for (int i = 0; i < 20; ++i) view.add(syn("198.51.100.1", "192.0.2.10"));
-  for (int i = 0; i < 20; ++i) view.add(syn("198.51.100.1", "192.0.2.20"));
-  EXPECT_EQ(view.deepKeys().size(), 2u);
-  view.releaseDeep(hostKey("192.0.2.20"));
-  const TargetKeySet keys = view.deepKeys();
-  ASSERT_EQ(keys.size(), 1u);
-  EXPECT_TRUE(keys.contains(hostKey("192.0.2.10")));
 }
 
 }  // namespace
