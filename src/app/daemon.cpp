@@ -279,7 +279,7 @@ int Daemon::run() {
   (void)stopWorkers();
   writeStats(clock_.nowNs());
   emit(engine_->detector.finish(engine_->counters), clock_.nowNs());
-  if (planes_.mitigator) planes_.mitigator->shutdown(clock_.nowNs());
+  if (planes_.mitigator) planes_.mitigator->shutdown();
   close(sfd);
   std::fflush(events_);
   return 0;

@@ -110,8 +110,8 @@ void Mitigator::apply(const std::vector<Change>& changes, uint64_t now_ns) {
     if (!handled) outcome = "no data plane configured for " + std::string(mitigate::toString(c.action.kind));
     if (c.op == Change::Op::kRenew) continue;  // renewals are routine: not logged, not journalled
     if (c.op == Change::Op::kInstall) {
-      spdlog::warn("mitigation #{} {}{} ({}): {} {} — {}", c.action.id,
-                   c.action.dry_run ? "would be installed" : "installed", "", where.empty() ? "-" : where,
+      spdlog::warn("mitigation #{} {} ({}): {} {} — {}", c.action.id,
+                   c.action.dry_run ? "would be installed" : "installed", where.empty() ? "-" : where,
                    mitigate::toString(c.action.kind), c.action.rule.toString(), c.action.reason);
     } else {
       spdlog::warn("mitigation #{} withdrawn ({}): {} {} — {}{}", c.action.id, where.empty() ? "-" : where,
@@ -173,8 +173,7 @@ void Mitigator::saveState() const {
   }
 }
 
-void Mitigator::shutdown(uint64_t now_ns) {
-  (void)now_ns;
+void Mitigator::shutdown() {
   for (const auto& [id, a] : engine_.active()) {
     if (a.dry_run) continue;
     for (const auto& b : backends_) {

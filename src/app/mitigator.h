@@ -36,7 +36,7 @@ class Mitigator {
   // The last changes, newest last.
   [[nodiscard]] nlohmann::json journal() const;
   // Withdraws everything from the data planes (shutdown); the state file keeps it for a restart.
-  void shutdown(uint64_t now_ns);
+  void shutdown();
 
  private:
   void apply(const std::vector<mitigate::Change>& changes, uint64_t now_ns);

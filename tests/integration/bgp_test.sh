@@ -21,10 +21,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/netns_lib.sh"
 # shellcheck source=daemon_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/daemon_lib.sh"
 
-[[ -x "$RAMPART" ]] || fail "$RAMPART is not an executable"
-require_root_and_tools ip hping3 timeout python3 gobgpd gobgp exabgp
-PYTHON=$(python3 -c 'import sys; print(sys.executable)')
-readonly PYTHON
+require_rampart_and_tools ip hping3 timeout gobgpd gobgp exabgp
 readonly API=127.0.0.1:50161
 readonly SOCK=$TMP/control.sock
 passed=0

@@ -1,8 +1,17 @@
 # SPDX-License-Identifier: Apache-2.0
 # Shared by the `rampart run` tests: a configuration that protects the victim alone, a daemon
 # started inside the victim's namespace, and bounded floods whose events are awaited and timed.
-# Source netns_lib.sh first and set RAMPART, VICTIM and PYTHON.
+# Source netns_lib.sh first, set RAMPART and VICTIM, then call require_rampart_and_tools.
 # shellcheck shell=bash
+
+# require_rampart_and_tools TOOL...: RAMPART is runnable, and root with every tool (python3 always);
+# sets PYTHON.
+require_rampart_and_tools() {
+  [[ -x "$RAMPART" ]] || fail "$RAMPART is not an executable"
+  require_root_and_tools python3 "$@"
+  PYTHON=$(python3 -c 'import sys; print(sys.executable)')
+  readonly PYTHON
+}
 
 readonly EVENTS=$TMP/events.jsonl
 readonly LOG=$TMP/rampart.log

@@ -26,10 +26,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/netns_lib.sh"
 # shellcheck source=daemon_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/daemon_lib.sh"
 
-[[ -x "$RAMPART" ]] || fail "$RAMPART is not an executable"
-require_root_and_tools ip hping3 timeout python3 softflowd pmacctd
-PYTHON=$(python3 -c 'import sys; print(sys.executable)')
-readonly PYTHON
+require_rampart_and_tools ip hping3 timeout softflowd pmacctd
 passed=0
 
 # check_record NAME MIN_PEAK_SHARE MAX_PEAK_SHARE DST_PORT: the last ended attack on the victim has a
