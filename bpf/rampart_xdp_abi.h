@@ -112,7 +112,7 @@ struct rampart_config {
 struct rampart_xdp_stats {
   __u64 packets;
   __u64 passed;
-  __u64 whitelisted;
+  __u64 whitelisted; /* would have been dropped, but the source is whitelisted */
   __u64 dropped_source;
   __u64 dropped_rule;
   __u64 not_ip; /* ARP and the rest: always passed */
