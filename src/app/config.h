@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -8,6 +9,7 @@
 
 #include "app/capture_analyzer.h"
 #include "mitigate/mitigation_config.h"
+#include "shield/shield_config.h"
 
 namespace rampart::app {
 
@@ -77,6 +79,7 @@ struct Config {
   GeoSettings geo;
   RunSettings run;
   MitigationSettings mitigation;
+  std::optional<shield::ShieldConfig> shield;  // a [shield] section: the L7 reverse proxy
 };
 
 // Parses a TOML configuration (format: docs/configuration.md, sample: config/rampart.toml).

@@ -9,6 +9,7 @@
 #include "app/check_config_command.h"
 #include "app/control_command.h"
 #include "app/run_command.h"
+#include "app/shield_command.h"
 
 namespace {
 
@@ -24,6 +25,7 @@ int run(int argc, char** argv) {
   rampart::app::RunArgs run;
   rampart::app::addRunCommand(app, run, exit_code);
   rampart::app::addControlCommands(app, exit_code);
+  rampart::app::addShieldCommand(app, exit_code);
   if (argc < 2) {  // a bare `rampart` should show what it can do, not only what is missing
     std::fputs(app.help().c_str(), stderr);
     return rampart::app::kExitError;

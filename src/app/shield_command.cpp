@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/shield_command.h"
+
+#include <poll.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "app/analyze_command.h"
+#include "app/config.h"
+#include "shield/conn/shield_server.h"
+
+namespace rampart::app {
+namespace {
+
+// Written to a temporary name and renamed, so a reader never sees half a document.
+void writeStats(const std::string& path, const std::string& json) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    if (!out) return;
+    out << json;
+  }
+  (void)std::rename(tmp.c_str(), path.c_str());
+}
+
+int runShield(const std::string& config_path) {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("rampart"));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  Config cfg;
+  try {
+    cfg = loadConfig(config_path);
+  } catch (const ConfigError& e) {
+    spdlog::error("{}", e.what());
+    return kExitError;
+  }
+  if (!cfg.shield) {
+    spdlog::error("{}: no [shield] section: nothing to run (see docs/shield.md)", config_path);
+    return kExitError;
+  }
+  // Blocked before the workers start, so every thread inherits the mask and the signals reach
+  // the signalfd below.
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGTERM);
+  sigaddset(&mask, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &mask, nullptr);
+  const int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+  if (sfd < 0) {
+    spdlog::error("signalfd: {}", std::strerror(errno));
+    return kExitError;
+  }
+  const std::string stats_file = cfg.shield->stats_file;
+  auto server = std::make_unique<shield::conn::ShieldServer>(std::move(*cfg.shield));
+  if (auto s = server->start(); !s) {
+    spdlog::error("{}", s.error());
+    close(sfd);
+    return kExitError;
+  }
+  const auto& sc = server->config();
+  spdlog::info("shield: listening on {} with {} worker(s), forwarding to {}", sc.listen, sc.workers,
+               fmt::join(sc.origins, ", "));
+  for (;;) {
+    pollfd p{sfd, POLLIN, 0};
+    if (poll(&p, 1, 1000) > 0) {
+      signalfd_siginfo info{};
+      if (read(sfd, &info, sizeof info) == sizeof info) {
+        spdlog::info("signal {}: stopping", strsignal(static_cast<int>(info.ssi_signo)));
+        break;
+      }
+    }
+    if (!stats_file.empty()) writeStats(stats_file, server->statsJson());
+  }
+  server->stop();
+  if (!stats_file.empty()) writeStats(stats_file, server->statsJson());
+  close(sfd);
+  return 0;
+}
+
+}  // namespace
+
+void addShieldCommand(CLI::App& app, int& exit_code) {
+  auto path = std::make_shared<std::string>();
+  CLI::App* cmd = app.add_subcommand(
+      "shield", "Run the L7 shield: a reverse proxy that keeps a website serving through HTTP floods");
+  cmd->add_option("-c,--config", *path, "TOML configuration with a [shield] section")->required();
+  cmd->callback([path, &exit_code] { exit_code = runShield(*path); });
+}
+
+}  // namespace rampart::app

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/shield_settings.h"
+
+#include "shield/conn/endpoint.h"
+
+namespace rampart::app {
+namespace {
+
+constexpr double kMaxPerSecond = 1e9;
+
+void readRate(Reader& r, std::string_view key, std::string_view burst_key, shield::policy::Rate& rate) {
+  r.number(key, rate.per_second, 0, kMaxPerSecond);
+  rate.burst = std::max(rate.burst, rate.per_second);  // a burst below the rate would refuse steady clients
+  r.number(burst_key, rate.burst, 1, kMaxPerSecond);
+}
+
+void readEndpoint(Reader& r, const toml::node& n, const std::string& text) {
+  if (!shield::conn::Endpoint::parse(text)) {
+    fail(r.source(), n.source(), fmt::format("'{}' is not an address:port such as 127.0.0.1:8080 or [::1]:80", text));
+  }
+}
+
+}  // namespace
+
+void readShield(Reader& r, shield::ShieldConfig& s) {
+  if (r.string("listen", s.listen)) readEndpoint(r, *r.table().get("listen"), s.listen);
+  if (const toml::array* list = r.array("origins")) {
+    for (const toml::node& n : *list) {
+      const auto text = n.value_exact<std::string>();
+      if (!text) fail(r.source(), n.source(), "each of 'shield.origins' must be a string");
+      readEndpoint(r, n, *text);
+      s.origins.push_back(*text);
+    }
+  }
+  if (s.origins.empty()) fail(r.source(), r.table().source(), "[shield] needs 'origins': the site's own server(s)");
+  r.number("workers", s.workers, 1, 256);
+  r.number("max_connections", s.max_connections, 1, 10'000'000);
+  r.string("stats_file", s.stats_file);
+
+  if (const toml::table* t = r.subtable("limits")) {
+    Reader lr(*t, r.source(), r.qualified("limits"));
+    lr.number("max_head_bytes", s.http.max_head_bytes, 256, 1 << 20);
+    lr.number("max_headers", s.http.max_headers, 1, 1000);
+    lr.number("max_body_bytes", s.http.max_body_bytes, 0, 1ULL << 32);
+    lr.checkNoUnknownKeys();
+  }
+  if (const toml::table* t = r.subtable("deadlines")) {
+    Reader dr(*t, r.source(), r.qualified("deadlines"));
+    shield::Deadlines& d = s.deadlines;
+    dr.number("header_ms", d.header_ms, 100, 600'000);
+    dr.number("idle_ms", d.idle_ms, 100, 3'600'000);
+    dr.number("body_grace_ms", d.body_grace_ms, 0, 600'000);
+    dr.number("min_body_rate", d.min_body_rate, 0, 1u << 30);
+    dr.number("send_grace_ms", d.send_grace_ms, 0, 600'000);
+    dr.number("min_send_rate", d.min_send_rate, 0, 1u << 30);
+    dr.number("origin_connect_ms", d.origin_connect_ms, 10, 600'000);
+    dr.number("origin_response_ms", d.origin_response_ms, 10, 3'600'000);
+    dr.checkNoUnknownKeys();
+  }
+  if (const toml::table* t = r.subtable("clients")) {
+    Reader cr(*t, r.source(), r.qualified("clients"));
+    shield::policy::ClientLimits& c = s.clients;
+    cr.number("max_connections", c.max_connections, 1, 1'000'000);
+    cr.number("max_network_connections", c.max_network_connections, 1, 10'000'000);
+    readRate(cr, "new_connections", "new_connections_burst", c.new_connections);
+    readRate(cr, "network_new_connections", "network_new_connections_burst", c.network_new_connections);
+    readRate(cr, "requests", "requests_burst", c.requests);
+    cr.number("max_tracked", c.max_tracked, 1024, 1ULL << 26);
+    if (const toml::array* list = cr.array("path")) {
+      for (const toml::node& n : *list) {
+        if (!n.is_table()) fail(r.source(), n.source(), "each [[shield.clients.path]] must be a table");
+        Reader pr(*n.as_table(), r.source(), cr.qualified("path"));
+        shield::policy::PathRate p;
+        if (!pr.string("prefix", p.path_prefix) || !p.path_prefix.starts_with('/')) {
+          fail(r.source(), n.source(), "a [[shield.clients.path]] needs a 'prefix' starting with /");
+        }
+        readRate(pr, "requests", "burst", p.rate);
+        pr.checkNoUnknownKeys();
+        c.path_rates.push_back(std::move(p));
+      }
+    }
+    cr.checkNoUnknownKeys();
+  }
+  r.checkNoUnknownKeys();
+}
+
+}  // namespace rampart::app

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "core/ip_address.h"
+#include "shield/http/chunked_decoder.h"
+#include "shield/http/http_head.h"
+
+namespace rampart::shield::conn {
+
+// What an epoll event's tag points at.
+struct Pollable {
+  enum class Kind : uint8_t { kListener, kClient, kOrigin } kind;
+  explicit Pollable(Kind k) : kind(k) {}
+};
+
+struct OriginConn;
+
+// A client connection and the one request it has in flight (pipelined requests wait in `in` until
+// the response before them has been sent: answers leave in order, and nothing is read ahead).
+struct ClientConn : Pollable {
+  // kHead: reading a request head; kBody: its body; kAnswering: the answer (the origin's or the
+  // shield's own) is on its way; kClosing: a last answer is being sent, then the connection closes.
+  enum class State : uint8_t { kHead, kBody, kAnswering, kClosing };
+
+  explicit ClientConn(const http::Limits& limits) : Pollable(Kind::kClient), chunks(limits) {}
+
+  int fd = -1;
+  std::size_t slot = 0;  // index in the worker's list
+  core::IpAddress peer;
+  std::string peer_text;
+  State state = State::kHead;
+  bool closed = false;
+  bool reading = true;       // EPOLLIN is watched
+  bool writing = false;      // EPOLLOUT is watched
+  bool close_after = false;  // once `out` is sent
+
+  std::string in;             // received, not yet consumed
+  std::size_t scanned = 0;    // how far findHeadEnd has looked into `in`
+  http::RequestHead request;  // views into `in`: valid only until the head is consumed
+  std::string pending;        // the origin request being built (head, then body)
+  bool has_body = false;
+  bool head_only = false;  // a HEAD request: the answer has no body
+  bool keep_alive = true;  // the client wants the connection kept
+  uint8_t minor_version = 1;
+  bool processing = false;  // inside processClient (answers finished there do not recurse)
+  std::string body;
+  http::ChunkedDecoder chunks;
+  uint64_t body_left = 0;  // Content-Length still to come
+
+  std::string out;  // to send
+  std::size_t out_sent = 0;
+  OriginConn* origin = nullptr;  // serving the request in flight
+  bool response_done = true;     // the origin's whole response is in `out` (or it was ours)
+
+  uint64_t head_start_ns = 0;  // first byte of the head, or 0 while idle
+  uint64_t idle_since_ns = 0;
+  uint64_t body_start_ns = 0;
+  uint64_t send_start_ns = 0;  // the response began to be sent
+  uint64_t sent_bytes = 0;     // of the current response
+  uint64_t dispatched_ns = 0;
+};
+
+// A connection to an origin, idle in its origin's pool or serving one client request.
+struct OriginConn : Pollable {
+  enum class Framing : uint8_t { kNone, kLength, kChunked, kUntilClose };
+
+  explicit OriginConn(const http::Limits& limits) : Pollable(Kind::kOrigin), chunks(limits) {}
+
+  int fd = -1;
+  std::size_t slot = 0;
+  std::size_t origin = 0;  // index in the worker's origins
+  bool connected = false;
+  bool closed = false;
+  bool reused = false;
+  bool reading = true;
+  uint64_t started_ns = 0;  // connect began
+  ClientConn* client = nullptr;
+
+  std::string out;  // the request
+  std::size_t out_sent = 0;
+  std::string in;
+  std::size_t scanned = 0;
+  bool head_done = false;
+  http::ResponseHead response;
+  Framing framing = Framing::kNone;
+  uint64_t body_left = 0;
+  http::ChunkedDecoder chunks;
+  bool dechunk = false;  // the client is HTTP/1.0: pass the body decoded
+  bool keep_alive = true;
+};
+
+}  // namespace rampart::shield::conn

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/status.h"
+#include "shield/shield_config.h"
+#include "shield/shield_stats.h"
+
+namespace rampart::shield::conn {
+
+class Worker;
+
+// The shield: one listening socket per worker in a SO_REUSEPORT group (the kernel spreads new
+// connections over them), one thread per worker. Started by start(), stopped by stop() or the
+// destructor.
+class ShieldServer {
+ public:
+  explicit ShieldServer(ShieldConfig config);
+  ~ShieldServer();
+  ShieldServer(const ShieldServer&) = delete;
+  ShieldServer& operator=(const ShieldServer&) = delete;
+
+  // Binds, listens and starts the workers; a clear error when the address or an origin is wrong.
+  [[nodiscard]] core::Status start();
+  void stop();
+
+  // The counters summed over workers.
+  [[nodiscard]] std::vector<uint64_t> totals() const;
+  [[nodiscard]] uint64_t openConnections() const;
+  // The counters as one JSON document (`rampart.shield.stats/1`).
+  [[nodiscard]] std::string statsJson() const;
+  [[nodiscard]] const ShieldConfig& config() const noexcept { return config_; }
+
+ private:
+  ShieldConfig config_;
+  std::atomic<bool> stop_{false};
+  std::vector<int> listen_fds_;
+  std::vector<std::unique_ptr<ShieldStats>> stats_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace rampart::shield::conn

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "shield/http/http_head.h"
+#include "shield/policy/client_limits.h"
+
+namespace rampart::shield {
+
+// Deadlines that keep slow clients from holding connections (slowloris, slow POST, slow read).
+struct Deadlines {
+  uint32_t header_ms = 5000;      // the whole request head, from its first byte
+  uint32_t idle_ms = 15000;       // a kept-alive connection waiting for its next request
+  uint32_t body_grace_ms = 2000;  // a body may start slowly for this long ...
+  uint32_t min_body_rate = 2048;  // ... and must then arrive at this many bytes per second
+  uint32_t send_grace_ms = 2000;  // a response may be read slowly for this long ...
+  uint32_t min_send_rate = 4096;  // ... and must then be read at this many bytes per second
+  uint32_t origin_connect_ms = 2000;
+  uint32_t origin_response_ms = 30000;  // from the request sent to the response's last byte
+};
+
+// The `[shield]` section: one listener in front of one or more origins.
+struct ShieldConfig {
+  std::string listen = "127.0.0.1:8080";  // address:port ([v6]:port)
+  std::vector<std::string> origins;       // address:port, HTTP/1.1, used in turn
+  unsigned workers = 2;                   // threads, each with its own socket and clients
+  uint32_t max_connections = 20000;       // open client connections per worker
+  std::size_t max_origin_idle = 64;       // kept-alive origin connections per origin per worker
+  http::Limits http;
+  Deadlines deadlines;
+  policy::ClientLimits clients;
+  std::string stats_file;  // a JSON document of the shield's counters, rewritten every second ("" = none)
+};
+
+}  // namespace rampart::shield
