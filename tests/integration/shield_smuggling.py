@@ -31,6 +31,14 @@ class Origin(http.server.BaseHTTPRequestHandler):
             f.write(json.dumps({"line": self.requestline, "body": body.decode("latin-1"),
                                 "headers": {k.lower(): v for k, v in self.headers.items()}}) + "\n")
         reply = b"origin-ok " + self.path.encode()
+        if self.path == "/chunked-reply":  # a chunked answer, split over several chunks
+            self.send_response(200)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for part in (reply[:4], reply[4:9], reply[9:]):
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
+            self.wfile.write(b"0\r\n\r\n")
+            return
         self.send_response(200)
         self.send_header("Content-Length", str(len(reply)))
         self.end_headers()
@@ -135,10 +143,27 @@ def attack(port, log):
     got, _ = exchange(port, b"GET /xff HTTP/1.1\r\n" + H + b"X-Forwarded-For: 6.6.6.6\r\nConnection: close, X-Drop\r\nX-Drop: 1\r\n\r\n", wait=1.0)
     check("Connection: close is honoured", status_codes(got) == [200], repr(got[:200]))
 
+    # A chunked answer from the origin: passed on chunked to HTTP/1.1 (and the connection goes on),
+    # decoded and ended by closing for HTTP/1.0.
+    import http.client
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+    bodies = []
+    for _ in range(2):
+        conn.request("GET", "/chunked-reply", headers={"Host": "site.test"})
+        r = conn.getresponse()
+        bodies.append((r.status, r.getheader("Transfer-Encoding"), r.read()))
+    conn.close()
+    check("a chunked answer reaches an HTTP/1.1 client chunked, twice on one connection",
+          bodies == [(200, "chunked", b"origin-ok /chunked-reply")] * 2, repr(bodies))
+    got, closed = exchange(port, b"GET /chunked-reply HTTP/1.0\r\n\r\n", wait=1.0)
+    check("an HTTP/1.0 client gets it decoded, then the connection closes",
+          got.endswith(b"\r\n\r\norigin-ok /chunked-reply") and b"transfer-encoding" not in got.lower() and closed, repr(got))
+
     time.sleep(0.3)
     seen = [json.loads(line) for line in open(log)]
     lines = [s["line"] for s in seen]
-    want_lines = ["GET /one HTTP/1.1", "GET /two HTTP/1.1", "POST /form HTTP/1.1", "POST /chunked HTTP/1.1", "GET /xff HTTP/1.1"]
+    want_lines = ["GET /one HTTP/1.1", "GET /two HTTP/1.1", "POST /form HTTP/1.1", "POST /chunked HTTP/1.1",
+                  "GET /xff HTTP/1.1"] + ["GET /chunked-reply HTTP/1.1"] * 3
     check("the origin saw the legitimate requests and nothing else", sorted(lines) == sorted(want_lines), repr(lines))
     by_line = {s["line"]: s for s in seen}
     form = by_line.get("POST /form HTTP/1.1", {})

@@ -34,8 +34,7 @@ struct ClientConn : Pollable {
   std::string peer_text;
   State state = State::kHead;
   bool closed = false;
-  bool reading = true;       // EPOLLIN is watched
-  bool writing = false;      // EPOLLOUT is watched
+  bool readable = false;     // an edge said data (or EOF) is waiting, and it has not been drained
   bool close_after = false;  // once `out` is sent
 
   std::string in;             // received, not yet consumed
@@ -76,7 +75,8 @@ struct OriginConn : Pollable {
   bool connected = false;
   bool closed = false;
   bool reused = false;
-  bool reading = true;
+  bool readable = false;    // as ClientConn::readable
+  bool paused = false;      // the client reads slowly: the origin's data waits in the kernel
   uint64_t started_ns = 0;  // connect began
   ClientConn* client = nullptr;
 

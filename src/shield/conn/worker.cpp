@@ -25,7 +25,7 @@
 namespace rampart::shield::conn {
 namespace {
 
-constexpr std::size_t kReadChunk = 16 * 1024;
+constexpr std::size_t kReadChunk = 64 * 1024;
 constexpr std::size_t kMaxReadPerEvent = 256 * 1024;
 constexpr std::size_t kClientOutHighWater = 512 * 1024;  // origin reading pauses above this
 constexpr std::size_t kOriginHeadLimit = 64 * 1024;
@@ -33,8 +33,7 @@ constexpr uint64_t kSweepNs = 100'000'000;
 constexpr uint64_t kTableSweepNs = 10'000'000'000;
 constexpr uint64_t kOriginDownNs = 2'000'000'000;
 constexpr uint64_t kMsNs = 1'000'000;
-constexpr uint32_t kIn = EPOLLIN;
-constexpr uint32_t kOut = EPOLLOUT;
+constexpr std::size_t kReadsPerTurn = 4;  // then the client waits for the next loop round
 
 uint64_t monotonicNs() {
   timespec ts{};
@@ -42,22 +41,30 @@ uint64_t monotonicNs() {
   return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ULL + static_cast<uint64_t>(ts.tv_nsec);
 }
 
-// Reads what the socket has into `buf`, up to `limit` bytes. Returns bytes read, 0 on EOF, -1 when
-// the socket would block (nothing read), -2 on error.
-long readInto(int fd, std::string& buf, std::size_t limit) {
+// Reads what the socket has onto the end of `buf`, up to `limit` bytes, through `scratch` (so `buf`
+// grows by what arrived, never by a zero-filled chunk). `drained` says the socket had no more
+// (the edge-triggered loop must not wait for another event otherwise). Returns bytes read, 0 on
+// EOF, -1 when nothing was there, -2 on error.
+long readInto(int fd, std::string& buf, std::size_t limit, std::vector<char>& scratch, bool& drained) {
   std::size_t total = 0;
+  drained = false;
   while (total < limit) {
-    const std::size_t old = buf.size();
-    buf.resize(old + kReadChunk);
-    const ssize_t n = recv(fd, buf.data() + old, kReadChunk, 0);
-    buf.resize(old + (n > 0 ? static_cast<std::size_t>(n) : 0));
+    const ssize_t n = recv(fd, scratch.data(), scratch.size(), 0);
     if (n > 0) {
+      buf.append(scratch.data(), static_cast<std::size_t>(n));
       total += static_cast<std::size_t>(n);
-      if (static_cast<std::size_t>(n) < kReadChunk) break;  // drained
+      if (static_cast<std::size_t>(n) < scratch.size()) {  // a short read empties the queue
+        drained = true;
+        break;
+      }
       continue;
     }
-    if (n == 0) return total > 0 ? static_cast<long>(total) : 0;
+    if (n == 0) {
+      drained = true;  // EOF stays readable: the next call sees it again
+      return total > 0 ? static_cast<long>(total) : 0;
+    }
     if (errno == EINTR) continue;
+    drained = true;
     if (errno == EAGAIN || errno == EWOULDBLOCK) return total > 0 ? static_cast<long>(total) : -1;
     return -2;
   }
@@ -108,6 +115,7 @@ Worker::Worker(const ShieldConfig& config, std::vector<Endpoint> origins, int li
     : config_(config), listen_fd_(listen_fd), stats_(stats), clients_(config.clients) {
   for (const auto& e : origins) origins_.push_back(Origin{e, {}, 0});
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  read_buffer_.resize(kReadChunk);
 }
 
 Worker::~Worker() {
@@ -120,21 +128,24 @@ Worker::~Worker() {
   if (epoll_fd_ >= 0) close(epoll_fd_);
 }
 
-void Worker::watch(int fd, void* tag, uint32_t events, bool add) {
+void Worker::watch(int fd, void* tag) {
   epoll_event ev{};
-  ev.events = events;
+  ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
   ev.data.ptr = tag;
-  (void)epoll_ctl(epoll_fd_, add ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &ev);
+  (void)epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
 }
 
 void Worker::run(const std::atomic<bool>& stop) {
   Pollable listener(Pollable::Kind::kListener);
-  watch(listen_fd_, &listener, EPOLLIN, true);
+  epoll_event lev{};
+  lev.events = EPOLLIN;  // level-triggered: accepting stops after a batch and resumes next round
+  lev.data.ptr = &listener;
+  (void)epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &lev);
   epoll_event events[256];
   now_ns_ = monotonicNs();
   last_sweep_ns_ = last_table_sweep_ns_ = now_ns_;
   while (!stop.load(std::memory_order_relaxed)) {
-    const int n = epoll_wait(epoll_fd_, events, 256, 100);
+    const int n = epoll_wait(epoll_fd_, events, 256, ready_.empty() ? 100 : 0);
     now_ns_ = monotonicNs();
     for (int i = 0; i < n; ++i) {
       auto* p = static_cast<Pollable*>(events[i].data.ptr);
@@ -144,6 +155,10 @@ void Worker::run(const std::atomic<bool>& stop) {
         case Pollable::Kind::kOrigin: onOriginEvent(*static_cast<OriginConn*>(p), events[i].events); break;
       }
     }
+    // Clients that had more to read than one turn allows go on now, after everyone else's events.
+    std::vector<ClientConn*> ready;
+    ready.swap(ready_);
+    for (ClientConn* c : ready) processClient(*c);
     if (now_ns_ - last_sweep_ns_ >= kSweepNs) sweep();
     reap();
   }
@@ -190,7 +205,7 @@ void Worker::onAccept() {
     c->peer_text = address.toString();
     c->idle_since_ns = now_ns_;
     c->slot = conns_.size();
-    watch(fd, c.get(), EPOLLIN, true);
+    watch(fd, c.get());
     conns_.push_back(std::move(c));
     stats_.add(Counter::accepted);
     stats_.open_connections.store(conns_.size(), std::memory_order_relaxed);
@@ -201,37 +216,48 @@ void Worker::onAccept() {
 
 void Worker::onClientEvent(ClientConn& c, uint32_t events) {
   if (c.closed) return;
-  if ((events & (EPOLLERR | EPOLLHUP)) && !(events & EPOLLIN)) {
-    closeClient(c);
-    return;
+  if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+    c.readable = true;
+    processClient(c);
   }
-  if (events & EPOLLIN) readClient(c);
-  if (!c.closed && (events & EPOLLOUT)) flushClient(c);
+  if (!c.closed && (events & EPOLLOUT) && c.out_sent < c.out.size()) flushClient(c);
 }
 
-void Worker::readClient(ClientConn& c) {
-  // While a request is in the state kHead the buffer is bounded by the head limit (checked in
-  // readHead); past it nothing more is read, so a client cannot make the shield buffer much.
-  const long n = readInto(c.fd, c.in, kMaxReadPerEvent);
-  if (n == 0 || n == -2) {
+bool Worker::readSome(ClientConn& c) {
+  bool drained = false;
+  const long n = readInto(c.fd, c.in, kMaxReadPerEvent, read_buffer_, drained);
+  if (drained) c.readable = false;
+  if (n == 0 || n == -2) {  // the client left (or broke) before its request was complete
     closeClient(c);
-    return;
+    return false;
   }
-  processClient(c);
+  return n > 0;
 }
 
+// Reads and handles requests until the connection must wait: for more bytes, or for the answer
+// in flight (nothing is read meanwhile: pipelined requests wait in the kernel's buffer, which
+// bounds what one client can queue). A head stays bounded by the head limit, checked in readHead.
 void Worker::processClient(ClientConn& c) {
-  if (c.processing) return;
+  if (c.processing || c.closed) return;
   c.processing = true;
-  bool progressed = true;
-  while (progressed && !c.closed) {
-    if (c.state == ClientConn::State::kHead) {
-      progressed = readHead(c);
-    } else if (c.state == ClientConn::State::kBody) {
-      progressed = readBody(c);
-    } else {
-      progressed = false;
+  for (std::size_t reads = 0;;) {
+    bool progressed = true;
+    while (progressed && !c.closed) {
+      if (c.state == ClientConn::State::kHead) {
+        progressed = readHead(c);
+      } else if (c.state == ClientConn::State::kBody) {
+        progressed = readBody(c);
+      } else {
+        progressed = false;
+      }
     }
+    const bool wants_input = c.state == ClientConn::State::kHead || c.state == ClientConn::State::kBody;
+    if (c.closed || !wants_input || !c.readable) break;
+    if (++reads > kReadsPerTurn) {
+      ready_.push_back(&c);
+      break;
+    }
+    if (!readSome(c)) break;
   }
   c.processing = false;
 }
@@ -342,10 +368,6 @@ void Worker::dispatch(ClientConn& c) {
   c.response_done = false;
   c.dispatched_ns = now_ns_;
   c.head_start_ns = 0;
-  // Nothing more is read from the client until this answer is sent: pipelined requests wait in
-  // the kernel's buffer, which bounds what a client can queue.
-  c.reading = false;
-  watch(c.fd, &c, c.writing ? kOut : 0u, false);
   OriginConn* o = originFor(c);
   if (!o) {
     stats_.add(Counter::origin_failed);
@@ -371,10 +393,6 @@ void Worker::respondOwn(ClientConn& c, uint16_t status, std::string_view extra_h
     c.close_after = true;
     c.state = ClientConn::State::kClosing;
   }
-  if (c.reading) {
-    c.reading = false;
-    watch(c.fd, &c, c.writing ? kOut : 0u, false);
-  }
   flushClient(c);
 }
 
@@ -388,12 +406,8 @@ void Worker::flushClient(ClientConn& c) {
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      if (!c.writing) {
-        c.writing = true;
-        watch(c.fd, &c, kOut | (c.reading ? kIn : 0u), false);
-      }
-      if (c.out_sent > kClientOutHighWater) {  // keep the buffer from growing at its front
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {  // EPOLLOUT's edge resumes it
+      if (c.out_sent > kClientOutHighWater) {                  // keep the buffer from growing at its front
         c.out.erase(0, c.out_sent);
         c.out_sent = 0;
       }
@@ -404,14 +418,9 @@ void Worker::flushClient(ClientConn& c) {
   }
   c.out.clear();
   c.out_sent = 0;
-  if (c.writing) {
-    c.writing = false;
-    watch(c.fd, &c, c.reading ? kIn : 0u, false);
-  }
-  if (c.origin && !c.origin->reading && !c.origin->closed) {  // drained: let the origin go on
-    c.origin->reading = true;
-    watch(c.origin->fd, c.origin, EPOLLIN, false);
-    readOrigin(*c.origin);
+  if (c.origin && c.origin->paused && !c.origin->closed) {  // drained: let the origin go on
+    c.origin->paused = false;
+    if (c.origin->readable) readOrigin(*c.origin);
     return;
   }
   if (c.response_done && c.state != ClientConn::State::kHead && c.state != ClientConn::State::kBody) {
@@ -430,11 +439,7 @@ void Worker::responseDone(ClientConn& c) {
   c.send_start_ns = 0;
   c.sent_bytes = 0;
   c.dispatched_ns = 0;
-  if (!c.reading) {
-    c.reading = true;
-    watch(c.fd, &c, EPOLLIN, false);
-  }
-  processClient(c);  // a pipelined request may already be waiting
+  processClient(c);  // a pipelined request may already be waiting (inside processClient: its loop goes on)
 }
 
 // --- the origin side ----------------------------------------------------------------------------
@@ -477,13 +482,14 @@ OriginConn* Worker::originFor(ClientConn& c) {
   o->origin = pick;
   o->slot = origin_conns_.size();
   o->started_ns = now_ns_;
-  watch(fd, o.get(), EPOLLIN | EPOLLOUT, true);
+  watch(fd, o.get());
   origin_conns_.push_back(std::move(o));
   return origin_conns_.back().get();
 }
 
 void Worker::onOriginEvent(OriginConn& o, uint32_t events) {
   if (o.closed) return;
+  if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) o.readable = true;
   if (!o.connected) {
     int err = 0;
     socklen_t len = sizeof err;
@@ -495,13 +501,12 @@ void Worker::onOriginEvent(OriginConn& o, uint32_t events) {
     }
     if (!(events & EPOLLOUT)) return;
     o.connected = true;
-    flushOrigin(o);
-    if (o.closed) return;
-  } else if (events & EPOLLOUT) {
+  }
+  if (events & EPOLLOUT) {
     flushOrigin(o);
     if (o.closed) return;
   }
-  if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) readOrigin(o);
+  if (o.readable && !o.paused) readOrigin(o);
 }
 
 void Worker::flushOrigin(OriginConn& o) {
@@ -512,14 +517,10 @@ void Worker::flushOrigin(OriginConn& o) {
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      watch(o.fd, &o, EPOLLIN | EPOLLOUT, false);
-      return;
-    }
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;  // EPOLLOUT's edge resumes it
     originBroke(o, 502);
     return;
   }
-  watch(o.fd, &o, o.reading ? kIn : 0u, false);
 }
 
 void Worker::readOrigin(OriginConn& o) {
@@ -527,23 +528,29 @@ void Worker::readOrigin(OriginConn& o) {
     closeOrigin(o);
     return;
   }
-  const long n = readInto(o.fd, o.in, kMaxReadPerEvent);
-  if (n == -2 || (n == 0 && o.in.empty())) {
-    if (o.head_done && o.framing == OriginConn::Framing::kUntilClose) {
-      originFinished(o, false);
-    } else {
-      originBroke(o, 502);
+  // Each round moves what was read on to the client; more than one read's worth may be waiting.
+  while (o.readable && !o.paused && !o.closed && o.client) {
+    bool drained = false;
+    const long n = readInto(o.fd, o.in, kMaxReadPerEvent, read_buffer_, drained);
+    if (drained) o.readable = false;
+    if (n == -1) return;
+    if (n == -2 || (n == 0 && o.in.empty())) {
+      if (o.head_done && o.framing == OriginConn::Framing::kUntilClose) {
+        originFinished(o, false);
+      } else {
+        originBroke(o, 502);
+      }
+      return;
     }
-    return;
-  }
-  const bool eof = n == 0;
-  if (!o.head_done && !originHead(o)) return;
-  originBody(o);
-  if (eof && !o.closed && o.client) {
-    if (o.framing == OriginConn::Framing::kUntilClose) {
-      originFinished(o, false);
-    } else {
-      originBroke(o, 502);
+    if (!o.head_done && !originHead(o)) return;
+    originBody(o);
+    if (n == 0 && !o.closed && o.client) {  // EOF after the data just passed on
+      if (o.framing == OriginConn::Framing::kUntilClose) {
+        originFinished(o, false);
+      } else {
+        originBroke(o, 502);
+      }
+      return;
     }
   }
 }
@@ -637,10 +644,7 @@ void Worker::originBody(OriginConn& o) {
     originFinished(o, o.keep_alive && o.in.empty());
     return;
   }
-  if (c.out.size() - c.out_sent > kClientOutHighWater && o.reading) {  // the client reads slowly: wait for it
-    o.reading = false;
-    watch(o.fd, &o, 0, false);
-  }
+  if (c.out.size() - c.out_sent > kClientOutHighWater) o.paused = true;  // the client reads slowly: wait for it
   flushClient(c);
 }
 
@@ -652,7 +656,8 @@ void Worker::originFinished(OriginConn& o, bool reusable) {
     c->response_done = true;
   }
   Origin& origin = origins_[o.origin];
-  if (reusable && origin.idle.size() < config_.max_origin_idle) {
+  // Not reused when bytes may still be waiting: they would be taken for the next response.
+  if (reusable && !o.readable && origin.idle.size() < config_.max_origin_idle) {
     o.out.clear();
     o.out_sent = 0;
     o.in.clear();
@@ -660,8 +665,7 @@ void Worker::originFinished(OriginConn& o, bool reusable) {
     o.head_done = false;
     o.response.clear();
     o.reused = false;
-    o.reading = true;
-    watch(o.fd, &o, EPOLLIN, false);
+    o.paused = false;
     origin.idle.push_back(&o);
   } else {
     closeOrigin(o);
@@ -728,6 +732,7 @@ void Worker::closeOrigin(OriginConn& o) {
 }
 
 void Worker::reap() {
+  std::erase_if(ready_, [](const ClientConn* c) { return c->closed; });
   for (ClientConn* c : dead_clients_) {
     const std::size_t slot = c->slot;
     if (slot != conns_.size() - 1) {

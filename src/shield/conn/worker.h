@@ -40,7 +40,7 @@ class Worker {
   void onAccept();
   void onClientEvent(ClientConn& c, uint32_t events);
   void onOriginEvent(OriginConn& o, uint32_t events);
-  void readClient(ClientConn& c);
+  bool readSome(ClientConn& c);
   void processClient(ClientConn& c);
   bool readHead(ClientConn& c);
   bool readBody(ClientConn& c);
@@ -58,7 +58,9 @@ class Worker {
   OriginConn* originFor(ClientConn& c);
   void closeClient(ClientConn& c);
   void closeOrigin(OriginConn& o);
-  void watch(int fd, void* tag, uint32_t events, bool add);
+  // Registers `fd` once, edge-triggered for both directions: interest never changes after, so
+  // a request costs no epoll_ctl.
+  void watch(int fd, void* tag);
   void sweep();
   void reap();
 
@@ -76,7 +78,9 @@ class Worker {
   std::vector<std::unique_ptr<OriginConn>> origin_conns_;
   std::vector<ClientConn*> dead_clients_;  // closed this round, freed after the round's events
   std::vector<OriginConn*> dead_origins_;
-  std::string scratch_;
+  std::vector<ClientConn*> ready_;  // clients with more to read than one turn allowed
+  std::string scratch_;             // a chunked response decoded only to find its end
+  std::vector<char> read_buffer_;   // every recv lands here first
 };
 
 }  // namespace rampart::shield::conn
