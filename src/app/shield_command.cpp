@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <csignal>
 #include <cstring>
 #include <fstream>
@@ -68,15 +69,21 @@ int runShield(const std::string& config_path) {
   const auto& sc = server->config();
   spdlog::info("shield: listening on {} with {} worker(s), forwarding to {}", sc.listen, sc.workers,
                fmt::join(sc.origins, ", "));
+  // Ticks on a steady schedule, whatever the signals and polls in between.
+  auto next = std::chrono::steady_clock::now() + std::chrono::seconds(1);
   for (;;) {
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next - std::chrono::steady_clock::now());
     pollfd p{sfd, POLLIN, 0};
-    if (poll(&p, 1, 1000) > 0) {
+    if (poll(&p, 1, static_cast<int>(std::max<int64_t>(0, wait.count()))) > 0) {
       signalfd_siginfo info{};
       if (read(sfd, &info, sizeof info) == sizeof info) {
         spdlog::info("signal {}: stopping", strsignal(static_cast<int>(info.ssi_signo)));
         break;
       }
     }
+    if (std::chrono::steady_clock::now() < next) continue;
+    next += std::chrono::seconds(1);
+    if (const std::string change = server->tick(); !change.empty()) spdlog::warn("{}", change);
     if (!stats_file.empty()) writeStats(stats_file, server->statsJson());
   }
   server->stop();

@@ -20,6 +20,43 @@ void readEndpoint(Reader& r, const toml::node& n, const std::string& text) {
   }
 }
 
+void readUnderAttack(Reader& parent, const toml::table& t, shield::ShieldConfig& s) {
+  Reader r(t, parent.source(), parent.qualified("under_attack"));
+  std::string mode;
+  if (r.string("mode", mode)) {
+    if (mode == "on") {
+      s.attack_mode.setting = shield::policy::ModeSetting::kOn;
+    } else if (mode == "off") {
+      s.attack_mode.setting = shield::policy::ModeSetting::kOff;
+    } else if (mode == "auto") {
+      s.attack_mode.setting = shield::policy::ModeSetting::kAuto;
+    } else {
+      fail(r.source(), t.get("mode")->source(), fmt::format("'{}' must be on, off or auto", r.qualified("mode")));
+    }
+  }
+  shield::policy::AttackModeConfig& a = s.attack_mode;
+  r.number("trigger_factor", a.trigger_factor, 1.5, 1000);
+  r.number("min_rate", a.min_rate, 1, kMaxPerSecond);
+  r.number("error_share", a.error_share, 0.01, 1);
+  r.number("latency_factor", a.latency_factor, 1.5, 1000);
+  r.number("min_latency_ms", a.min_latency_ms, 1, 600'000);
+  r.number("calm_seconds", a.calm_seconds, 1, 86400);
+  r.number("difficulty", a.difficulty, 1, 32);
+  r.number("max_difficulty", a.max_difficulty, 1, 32);
+  if (a.max_difficulty < a.difficulty) a.max_difficulty = a.difficulty;
+  shield::policy::ChallengeConfig& c = s.challenge;
+  if (r.string("secret", c.secret) && c.secret.size() < 16) {
+    fail(r.source(), t.get("secret")->source(), "'shield.under_attack.secret' must be at least 16 characters");
+  }
+  r.number("pass_ttl_seconds", c.pass_ttl_s, 10, 30 * 86400);
+  r.number("challenge_ttl_seconds", c.challenge_ttl_s, 10, 86400);
+  r.number("nojs_delay_seconds", c.nojs_delay_s, 0, 600);
+  if (c.nojs_delay_s >= c.challenge_ttl_s) {
+    fail(r.source(), t.source(), "'nojs_delay_seconds' must be shorter than 'challenge_ttl_seconds'");
+  }
+  r.checkNoUnknownKeys();
+}
+
 }  // namespace
 
 void readShield(Reader& r, shield::ShieldConfig& s) {
@@ -65,6 +102,7 @@ void readShield(Reader& r, shield::ShieldConfig& s) {
     readRate(cr, "new_connections", "new_connections_burst", c.new_connections);
     readRate(cr, "network_new_connections", "network_new_connections_burst", c.network_new_connections);
     readRate(cr, "requests", "requests_burst", c.requests);
+    readRate(cr, "tls_handshakes", "tls_handshakes_burst", c.tls_handshakes);
     cr.number("max_tracked", c.max_tracked, 1024, 1ULL << 26);
     if (const toml::array* list = cr.array("path")) {
       for (const toml::node& n : *list) {
@@ -81,6 +119,39 @@ void readShield(Reader& r, shield::ShieldConfig& s) {
     }
     cr.checkNoUnknownKeys();
   }
+  if (const toml::table* t = r.subtable("under_attack")) readUnderAttack(r, *t, s);
+  if (const toml::table* t = r.subtable("cache")) {
+    Reader cr(*t, r.source(), r.qualified("cache"));
+    shield::policy::CacheConfig& c = s.cache;
+    cr.boolean("enabled", c.enabled);
+    cr.number("max_bytes", c.max_bytes, 0, 1ULL << 36);
+    cr.number("max_object_bytes", c.max_object_bytes, 0, 1ULL << 30);
+    cr.number("default_ttl_ms", c.default_ttl_ms, 0, 3'600'000);
+    cr.number("max_ttl_ms", c.max_ttl_ms, 0, 86'400'000);
+    cr.number("stale_ms", c.stale_ms, 0, 86'400'000);
+    cr.checkNoUnknownKeys();
+  }
+  if (const toml::table* t = r.subtable("tls")) {
+    Reader tr(*t, r.source(), r.qualified("tls"));
+    if (!tr.string("listen", s.tls.listen)) fail(r.source(), t->source(), "[shield.tls] needs 'listen'");
+    readEndpoint(tr, *t->get("listen"), s.tls.listen);
+    if (const toml::array* list = tr.array("certificate")) {
+      for (const toml::node& n : *list) {
+        if (!n.is_table()) fail(r.source(), n.source(), "each [[shield.tls.certificate]] must be a table");
+        Reader cr(*n.as_table(), r.source(), tr.qualified("certificate"));
+        shield::TlsCertificate c;
+        if (!cr.string("cert", c.cert) || !cr.string("key", c.key)) {
+          fail(r.source(), n.source(), "a [[shield.tls.certificate]] needs 'cert' and 'key' (PEM files)");
+        }
+        cr.checkNoUnknownKeys();
+        s.tls.certificates.push_back(std::move(c));
+      }
+    }
+    if (s.tls.certificates.empty()) fail(r.source(), t->source(), "[shield.tls] needs a [[shield.tls.certificate]]");
+    tr.checkNoUnknownKeys();
+  }
+  s.challenge.difficulty = s.attack_mode.difficulty;
+  s.challenge.max_difficulty = s.attack_mode.max_difficulty;
   r.checkNoUnknownKeys();
 }
 

@@ -6,7 +6,10 @@
 #include <vector>
 
 #include "shield/http/http_head.h"
+#include "shield/policy/attack_mode.h"
+#include "shield/policy/challenge.h"
 #include "shield/policy/client_limits.h"
+#include "shield/policy/micro_cache.h"
 
 namespace rampart::shield {
 
@@ -22,6 +25,18 @@ struct Deadlines {
   uint32_t origin_response_ms = 30000;  // from the request sent to the response's last byte
 };
 
+// A certificate with its chain, and its key: PEM files.
+struct TlsCertificate {
+  std::string cert;
+  std::string key;
+};
+
+// `[shield.tls]`: HTTPS on a listener of its own, one certificate per site (chosen by SNI).
+struct TlsSettings {
+  std::string listen;  // "" = no HTTPS
+  std::vector<TlsCertificate> certificates;
+};
+
 // The `[shield]` section: one listener in front of one or more origins.
 struct ShieldConfig {
   std::string listen = "127.0.0.1:8080";  // address:port ([v6]:port)
@@ -29,10 +44,14 @@ struct ShieldConfig {
   unsigned workers = 2;                   // threads, each with its own socket and clients
   uint32_t max_connections = 20000;       // open client connections per worker
   std::size_t max_origin_idle = 64;       // kept-alive origin connections per origin per worker
+  TlsSettings tls;
   http::Limits http;
   Deadlines deadlines;
   policy::ClientLimits clients;
-  std::string stats_file;  // a JSON document of the shield's counters, rewritten every second ("" = none)
+  policy::AttackModeConfig attack_mode;  // [shield.under_attack]: when to challenge ...
+  policy::ChallengeConfig challenge;     // ... and how
+  policy::CacheConfig cache;             // [shield.cache]
+  std::string stats_file;                // a JSON document of the shield's counters, rewritten every second ("" = none)
 };
 
 }  // namespace rampart::shield

@@ -10,7 +10,7 @@
 # Set ATTACK_NICE (default 10) to run attacks at a lower priority: the attacker would be on other
 # machines, here it shares 2 cores with the defender, and must not win by starving it of CPU.
 # shellcheck shell=bash
-# shellcheck disable=SC2034 # the variables the helpers set are read by the scripts that source this
+# shellcheck disable=SC2034 # the variables the helpers set are read by the scripts that source it
 
 SHIELD_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly SHIELD_LIB_DIR
@@ -18,13 +18,34 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/rampart-shield.XXXXXX")
 chmod 755 "$TMP" # nginx's workers run as nobody and read the origin's pages from here
 BG_PIDS=()
 readonly MARKER="rampart-origin-page-$$"
-readonly LEGIT_IP=127.0.0.251 # the legitimate visitor; attacks use 127.0.0.1 and 127.0.0.2-250
 PYTHON=$(python3 -c 'import sys; print(sys.executable)')
 readonly PYTHON
 ATTACK_NICE=${ATTACK_NICE:-10}
 SHIELD_ERROR="" # why start_shield failed
+# The legitimate visitor has a /24 of its own: the shield also limits per /24, and a visitor that
+# shared one with the attackers would be refused with them (the attacks use 127.0.0.1 and the flood
+# sources below, never 127.0.1.0/24).
+readonly LEGIT_IP=127.0.1.251
+# FLOOD_SOURCES: where the many-source floods come from: "networks" (default; 127.0.2.1,
+# 127.0.3.1 ... 127.0.250.1: 249 addresses, each in a /24 of its own, the hard case for per-network
+# limits) or "hosts" (127.0.0.2-250: 249 addresses in one /24).
+FLOOD_SOURCES=${FLOOD_SOURCES:-networks}
+case $FLOOD_SOURCES in
+  networks) FLOOD_FIRST=127.0.2.1 FLOOD_STEP=256 ;;
+  hosts) FLOOD_FIRST=127.0.0.2 FLOOD_STEP=1 ;;
+  *) echo "FLOOD_SOURCES must be networks or hosts, not $FLOOD_SOURCES" >&2 && exit 2 ;;
+esac
+readonly FLOOD_COUNT=249 FLOOD_FIRST FLOOD_STEP
 
-# descendants PID: every process below PID (nginx's workers, goldeneye's processes), deepest last.
+# flood_address I: the I-th many-source flood address (0 <= I < FLOOD_COUNT).
+flood_address() {
+  local a b c d n
+  IFS=. read -r a b c d <<<"$FLOOD_FIRST"
+  n=$(((a << 24 | b << 16 | c << 8 | d) + $1 * FLOOD_STEP))
+  echo "$((n >> 24 & 255)).$((n >> 16 & 255)).$((n >> 8 & 255)).$((n & 255))"
+}
+
+# descendants PID: every process below PID (nginx's workers, goldeneye's processes), parents first.
 descendants() {
   local child
   for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do
@@ -52,6 +73,7 @@ stop_pids() {
 }
 
 shield_cleanup() {
+  trap '' INT TERM # a second signal must not cut the cleanup short
   ((${#BG_PIDS[@]})) && stop_pids "${BG_PIDS[@]}"
   wait 2>/dev/null || true
   rm -rf "$TMP"
@@ -139,7 +161,8 @@ write_pages() {
 }
 
 # start_origin PORT: nginx as the origin, 1 worker: GET / is a small page holding MARKER, /big is
-# 1 MiB, /slow is 8 KiB sent at 4 KiB/s (~2 s). Serves ~25-30 k req/s alone here (wrk -t2 -c50).
+# 1 MiB, /slow is 8 KiB sent at 4 KiB/s (~2 s). Serves ~110-150 k req/s alone here (wrk -t2 -c50,
+# which shares the 2 cores).
 # Sets ORIGIN_PID.
 start_origin() {
   local port=$1 dir=$TMP/origin-$1
@@ -355,37 +378,38 @@ in_own_netns() {
   [[ -n ${SHIELD_OUTER_NETNS:-} && $(readlink /proc/self/ns/net) != "$SHIELD_OUTER_NETNS" ]]
 }
 
-# flood_wrk_many URL SECONDS [CONNECTIONS]: wrk at full speed from 249 source addresses: inside the
-# test's own network namespace, an nft rule rewrites the source of each new connection from
-# 127.0.0.1 to the URL's port to the next of 127.0.0.2-250 (numgen), for this flood only (the
-# legitimate client's 127.0.0.251 and the front's connections to its origin are untouched).
-# Default 249 connections: one per address, so per-address limits see ~1 connection each.
+# flood_wrk_many URL SECONDS [CONNECTIONS]: wrk at full speed from the 249 flood addresses: inside
+# the test's own network namespace, an nft rule rewrites the source of each new connection from
+# 127.0.0.1 to the URL's port to the next flood address (numgen), for this flood only (the
+# legitimate client and the front's connections to its origin are untouched). Default 249
+# connections: one per address, so per-address limits see one connection each.
 flood_wrk_many() {
   local url=$1 secs=$2 conns=${3:-249} port map out i
   in_own_netns || { echo "flood_wrk_many: load=n/a (needs the test's own network namespace)"; return 0; }
   port=${url#*://*:}
   port=${port%%/*}
-  map=$(for ((i = 0; i < 249; i++)); do printf '%s%d : 127.0.0.%d' "${i:+, }" "$i" $((i + 2)); done)
+  map=$(for ((i = 0; i < FLOOD_COUNT; i++)); do printf ', %d : %s' "$i" "$(flood_address "$i")"; done)
   map=${map#, }
   nft -f - <<NFT || { echo "flood_wrk_many: load=n/a (nft failed)"; return 0; }
 table ip rampart_shield_flood {
   chain postrouting {
     type nat hook postrouting priority srcnat; policy accept;
-    ip saddr 127.0.0.1 ip daddr 127.0.0.1 tcp dport $port snat to numgen inc mod 249 map { $map }
+    ip saddr 127.0.0.1 ip daddr 127.0.0.1 tcp dport $port snat to numgen inc mod $FLOOD_COUNT map { $map }
   }
 }
 NFT
   out=$(timeout -k 2 $((secs + 5)) nice -n "$ATTACK_NICE" wrk -t2 -c"$conns" -d"$secs"s --timeout 2s "$url" 2>&1) || true
-  nft delete table ip rampart_shield_flood
+  nft delete table ip rampart_shield_flood || true
   wrk_summary flood_wrk_many "$out"
 }
 
-# flood_many_py URL SECONDS [CONNECTIONS]: shield_flood.py, a keep-alive GET flood from
-# 127.0.0.2-250 (default 498 connections: two per address) without nft; slower than wrk.
+# flood_many_py URL SECONDS [CONNECTIONS]: shield_flood.py, a keep-alive GET flood from the 249
+# flood addresses (default 498 connections: two per address) without nft; slower than wrk. Bounded
+# by SECONDS and by 100,000 answers per second of it.
 flood_many_py() {
   local out
   out=$(timeout -k 2 $(($2 + 5)) nice -n "$ATTACK_NICE" "$PYTHON" "$SHIELD_LIB_DIR/shield_flood.py" \
-    "$1" "$2" "${3:-498}" 127.0.0.2 127.0.0.250 2>&1) || true
+    "$1" "$2" "${3:-498}" "$FLOOD_FIRST" "$FLOOD_COUNT" "$FLOOD_STEP" $(($2 * 100000)) 2>&1) || true
   local rate
   rate=$(field "$out" rate)
   echo "flood_many_py: load=${rate%/s} req/s $out"

@@ -5,16 +5,19 @@
 # client timeouts), both in front of the same weak origin (shield_origin.py: ~1.5-1.7 k pages/s),
 # under the same bounded attacks: HTTP floods from one and from 249 source addresses, slowloris,
 # slow POST, slow read and GoldenEye. During each attack a legitimate visitor (its own address,
-# 127.0.0.251) fetches the page every 100 ms; the table shows what it got (success: HTTP 200 with
-# the page within 1 s) and what the attack achieved, beside what the origin alone can serve and
-# what the flood tools can send, so that "the flood is N x the origin's capacity" is measured.
+# 127.0.1.251, in a /24 no attacker uses) fetches the page every 100 ms; the table shows what it
+# got (success: HTTP 200 with the page within 1 s) and what the attack achieved, beside what the
+# origin alone can serve and what the flood tools can send, so that "the flood is N x the origin's
+# capacity" is measured. Both fronts run with their own defaults plus, for nginx, the recipe.
 #
 # As root it re-runs itself in a network namespace of its own (`unshare -n`: only a loopback, gone
-# when the test ends), where an nft rule spreads wrk's connections over 249 source addresses;
-# without root the many-source flood is the slower Python one alone. Loopback traffic only.
+# when the test ends), where an nft rule spreads wrk's connections over 249 source addresses (by
+# default each in a /24 of its own); without root the many-source flood is the slower Python one
+# alone. Loopback traffic only.
 #
 # Usage: shield_vs_nginx_test.sh PATH_TO_RAMPART
-#   ATTACK_SECONDS (default 5) per attack; SHIELD_TOML: extra lines for the shield's [shield] table;
+#   ATTACK_SECONDS (default 5) per attack; FLOOD_SOURCES=networks|hosts and ATTACK_NICE (see
+#   shield_lib.sh); SHIELD_TOML: lines appended to the shield's configuration (after [shield]);
 #   SHIELD_ASSERT=1: fail unless the shield is running and the visitor's success through it is
 #   >= 99 % under every attack (see ASSERTIONS).
 # Exit: 0 ran (whatever the figures, unless SHIELD_ASSERT=1), 1 the harness failed, 77 skip (a tool

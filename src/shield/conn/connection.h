@@ -9,11 +9,13 @@
 #include "shield/http/chunked_decoder.h"
 #include "shield/http/http_head.h"
 
+using SSL = struct ssl_st;
+
 namespace rampart::shield::conn {
 
 // What an epoll event's tag points at.
 struct Pollable {
-  enum class Kind : uint8_t { kListener, kClient, kOrigin } kind;
+  enum class Kind : uint8_t { kListener, kTlsListener, kClient, kOrigin } kind;
   explicit Pollable(Kind k) : kind(k) {}
 };
 
@@ -29,7 +31,9 @@ struct ClientConn : Pollable {
   explicit ClientConn(const http::Limits& limits) : Pollable(Kind::kClient), chunks(limits) {}
 
   int fd = -1;
-  std::size_t slot = 0;  // index in the worker's list
+  std::size_t slot = 0;      // index in the worker's list
+  SSL* ssl = nullptr;        // HTTPS: every byte goes through it
+  bool handshaking = false;  // the TLS handshake is not done yet
   core::IpAddress peer;
   std::string peer_text;
   State state = State::kHead;
@@ -46,6 +50,8 @@ struct ClientConn : Pollable {
   bool keep_alive = true;  // the client wants the connection kept
   uint8_t minor_version = 1;
   bool processing = false;  // inside processClient (answers finished there do not recurse)
+  std::string cache_key;    // the request may be answered from (and its answer kept in) the cache
+  bool fetching = false;    // this request's origin fetch is the one identical requests wait for
   std::string body;
   http::ChunkedDecoder chunks;
   uint64_t body_left = 0;  // Content-Length still to come
@@ -90,6 +96,9 @@ struct OriginConn : Pollable {
   uint64_t body_left = 0;
   http::ChunkedDecoder chunks;
   bool dechunk = false;  // the client is HTTP/1.0: pass the body decoded
+  uint32_t keep_ms = 0;  // the response is being kept for the cache, for this long
+  std::string kept_head;
+  std::string kept_body;
   bool keep_alive = true;
 };
 

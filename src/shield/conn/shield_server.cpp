@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "shield/conn/endpoint.h"
+#include "shield/conn/tls_context.h"
 #include "shield/conn/worker.h"
 
 namespace rampart::shield::conn {
@@ -46,8 +47,16 @@ policy::ClientLimits shareOf(policy::ClientLimits l, unsigned workers) {
 
 }  // namespace
 
-ShieldServer::ShieldServer(ShieldConfig config) : config_(std::move(config)) {
+ShieldServer::ShieldServer(ShieldConfig config)
+    : config_(std::move(config)),
+      shared_(std::make_unique<SharedState>(config_.challenge)),
+      mode_(config_.attack_mode) {
   config_.clients = shareOf(config_.clients, std::max(1u, config_.workers));
+  // The no-JavaScript path is slow on purpose: it may not be asked for fast either.
+  config_.clients.path_rates.insert(config_.clients.path_rates.begin(),
+                                    policy::PathRate{std::string(policy::kChallengePrefix) + "nojs", {0.5, 3}});
+  const auto first = mode_.update({});
+  shared_->difficulty.store(first.active ? first.difficulty : 0);
 }
 
 ShieldServer::~ShieldServer() { stop(); }
@@ -68,9 +77,23 @@ core::Status ShieldServer::start() {
     if (!fd) return core::failed(fmt::format("shield listen {}: {}", config_.listen, fd.error()));
     listen_fds_.push_back(*fd);
   }
+  if (!config_.tls.listen.empty()) {
+    const auto tls_listen = Endpoint::parse(config_.tls.listen);
+    if (!tls_listen)
+      return core::failed(fmt::format("shield tls listen '{}': not an address:port", config_.tls.listen));
+    auto loaded = TlsContext::load(config_.tls.certificates);
+    if (!loaded) return core::failed(loaded.error());
+    tls_ = std::move(loaded).value();
+    for (unsigned i = 0; i < n; ++i) {
+      auto fd = listenOn(*tls_listen);
+      if (!fd) return core::failed(fmt::format("shield tls listen {}: {}", config_.tls.listen, fd.error()));
+      tls_fds_.push_back(*fd);
+    }
+  }
   for (unsigned i = 0; i < n; ++i) {
     stats_.push_back(std::make_unique<ShieldStats>());
-    workers_.push_back(std::make_unique<Worker>(config_, origins, listen_fds_[i], *stats_.back()));
+    workers_.push_back(std::make_unique<Worker>(config_, origins, listen_fds_[i], tls_ ? tls_fds_[i] : -1, tls_.get(),
+                                                *stats_.back(), *shared_));
   }
   for (unsigned i = 0; i < n; ++i) {
     threads_.emplace_back([this, i] { workers_[i]->run(stop_); });
@@ -86,7 +109,36 @@ void ShieldServer::stop() {
   threads_.clear();
   workers_.clear();
   for (int fd : listen_fds_) close(fd);
+  for (int fd : tls_fds_) close(fd);
   listen_fds_.clear();
+  tls_fds_.clear();
+}
+
+std::string ShieldServer::tick() {
+  const auto now = totals();
+  if (last_totals_.empty()) last_totals_.assign(now.size(), 0);
+  const auto delta = [&](Counter c) {
+    const auto i = static_cast<std::size_t>(c);
+    return static_cast<double>(now[i] - last_totals_[i]);
+  };
+  policy::SecondSample s;
+  s.requests = delta(Counter::requests);
+  s.forwarded = delta(Counter::forwarded);
+  s.failed = delta(Counter::origin_failed) + delta(Counter::origin_timeouts);
+  const double responses = delta(Counter::responses);
+  s.latency_ms = responses > 0 ? delta(Counter::origin_latency_us) / responses / 1000 : 0;
+  last_totals_ = now;
+  const bool was = underAttack();
+  const auto state = mode_.update(s);
+  const uint32_t difficulty = state.active ? std::max(1u, state.difficulty) : 0;
+  const uint32_t before = shared_->difficulty.exchange(difficulty);
+  if (state.active && !was) {
+    return fmt::format("shield: under attack ({}: {:.0f} requests/s, baseline {:.0f}): challenging clients at {} bits",
+                       state.reason, s.requests, mode_.baselineRate(), difficulty);
+  }
+  if (!state.active && was) return "shield: calm again: challenge off";
+  if (state.active && before != difficulty) return fmt::format("shield: challenge difficulty now {} bits", difficulty);
+  return "";
 }
 
 std::vector<uint64_t> ShieldServer::totals() const {
@@ -111,6 +163,8 @@ std::string ShieldServer::statsJson() const {
                         {"listen", config_.listen},
                         {"workers", stats_.size()},
                         {"open_connections", openConnections()},
+                        {"under_attack", underAttack()},
+                        {"challenge_difficulty", shared_->difficulty.load()},
                         {"counters", counters}};
   return doc.dump(2) + "\n";
 }

@@ -8,12 +8,15 @@
 #include <vector>
 
 #include "core/status.h"
+#include "shield/conn/shared_state.h"
+#include "shield/policy/attack_mode.h"
 #include "shield/shield_config.h"
 #include "shield/shield_stats.h"
 
 namespace rampart::shield::conn {
 
 class Worker;
+class TlsContext;
 
 // The shield: one listening socket per worker in a SO_REUSEPORT group (the kernel spreads new
 // connections over them), one thread per worker. Started by start(), stopped by stop() or the
@@ -29,6 +32,11 @@ class ShieldServer {
   [[nodiscard]] core::Status start();
   void stop();
 
+  // Once a second: feeds the second's traffic to the under-attack decision and publishes it to
+  // the workers. Returns a line to log when the mode changed, else "".
+  [[nodiscard]] std::string tick();
+  [[nodiscard]] bool underAttack() const noexcept { return shared_->difficulty.load() > 0; }
+
   // The counters summed over workers.
   [[nodiscard]] std::vector<uint64_t> totals() const;
   [[nodiscard]] uint64_t openConnections() const;
@@ -39,7 +47,12 @@ class ShieldServer {
  private:
   ShieldConfig config_;
   std::atomic<bool> stop_{false};
+  std::unique_ptr<SharedState> shared_;
+  policy::AttackMode mode_;
+  std::vector<uint64_t> last_totals_;
   std::vector<int> listen_fds_;
+  std::vector<int> tls_fds_;
+  std::unique_ptr<TlsContext> tls_;
   std::vector<std::unique_ptr<ShieldStats>> stats_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> threads_;

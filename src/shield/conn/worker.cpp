@@ -9,6 +9,8 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -18,6 +20,7 @@
 #include <ctime>
 
 #include "shield/conn/connection.h"
+#include "shield/conn/tls_context.h"
 #include "shield/http/ascii.h"
 #include "shield/http/forwarding.h"
 #include "shield/http/head_parser.h"
@@ -111,8 +114,16 @@ void closeWithReset(int fd) {
 
 }  // namespace
 
-Worker::Worker(const ShieldConfig& config, std::vector<Endpoint> origins, int listen_fd, ShieldStats& stats)
-    : config_(config), listen_fd_(listen_fd), stats_(stats), clients_(config.clients) {
+Worker::Worker(const ShieldConfig& config, std::vector<Endpoint> origins, int listen_fd, int tls_fd,
+               const TlsContext* tls, ShieldStats& stats, const SharedState& shared)
+    : config_(config),
+      listen_fd_(listen_fd),
+      tls_fd_(tls_fd),
+      tls_(tls),
+      stats_(stats),
+      shared_(shared),
+      clients_(config.clients),
+      cache_(config.cache) {
   for (const auto& e : origins) origins_.push_back(Origin{e, {}, 0});
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
   read_buffer_.resize(kReadChunk);
@@ -120,7 +131,9 @@ Worker::Worker(const ShieldConfig& config, std::vector<Endpoint> origins, int li
 
 Worker::~Worker() {
   for (auto& c : conns_) {
-    if (!c->closed) close(c->fd);
+    if (c->closed) continue;
+    if (c->ssl) SSL_free(c->ssl);
+    close(c->fd);
   }
   for (auto& o : origin_conns_) {
     if (!o->closed) close(o->fd);
@@ -137,20 +150,26 @@ void Worker::watch(int fd, void* tag) {
 
 void Worker::run(const std::atomic<bool>& stop) {
   Pollable listener(Pollable::Kind::kListener);
-  epoll_event lev{};
-  lev.events = EPOLLIN;  // level-triggered: accepting stops after a batch and resumes next round
-  lev.data.ptr = &listener;
-  (void)epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &lev);
+  Pollable tls_listener(Pollable::Kind::kTlsListener);
+  for (auto [fd, tag] : {std::pair{listen_fd_, &listener}, std::pair{tls_fd_, &tls_listener}}) {
+    if (fd < 0) continue;
+    epoll_event lev{};
+    lev.events = EPOLLIN;  // level-triggered: accepting stops after a batch and resumes next round
+    lev.data.ptr = tag;
+    (void)epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &lev);
+  }
   epoll_event events[256];
   now_ns_ = monotonicNs();
   last_sweep_ns_ = last_table_sweep_ns_ = now_ns_;
   while (!stop.load(std::memory_order_relaxed)) {
     const int n = epoll_wait(epoll_fd_, events, 256, ready_.empty() ? 100 : 0);
     now_ns_ = monotonicNs();
+    now_s_ = static_cast<uint64_t>(time(nullptr));
     for (int i = 0; i < n; ++i) {
       auto* p = static_cast<Pollable*>(events[i].data.ptr);
       switch (p->kind) {
-        case Pollable::Kind::kListener: onAccept(); break;
+        case Pollable::Kind::kListener: onAccept(listen_fd_, false); break;
+        case Pollable::Kind::kTlsListener: onAccept(tls_fd_, true); break;
         case Pollable::Kind::kClient: onClientEvent(*static_cast<ClientConn*>(p), events[i].events); break;
         case Pollable::Kind::kOrigin: onOriginEvent(*static_cast<OriginConn*>(p), events[i].events); break;
       }
@@ -166,11 +185,11 @@ void Worker::run(const std::atomic<bool>& stop) {
 
 // --- accepting ----------------------------------------------------------------------------------
 
-void Worker::onAccept() {
+void Worker::onAccept(int listen_fd, bool tls) {
   for (int i = 0; i < 64; ++i) {  // a bounded batch: an accept flood must not starve the clients
     sockaddr_storage peer{};
     socklen_t len = sizeof peer;
-    const int fd = accept4(listen_fd_, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    const int fd = accept4(listen_fd, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) return;
     const core::IpAddress address = peerAddress(peer);
     if (conns_.size() >= config_.max_connections) {
@@ -178,7 +197,7 @@ void Worker::onAccept() {
       closeWithReset(fd);
       continue;
     }
-    switch (clients_.admit(address, now_ns_)) {
+    switch (clients_.admit(address, now_ns_, tls)) {
       case policy::Refusal::kNone: break;
       case policy::Refusal::kAddressConnections:
         stats_.add(Counter::refused_address_connections);
@@ -204,6 +223,16 @@ void Worker::onAccept() {
     c->peer = address;
     c->peer_text = address.toString();
     c->idle_since_ns = now_ns_;
+    if (tls) {
+      c->ssl = tls_->accept(fd);
+      if (!c->ssl) {
+        clients_.release(address);
+        close(fd);
+        continue;
+      }
+      c->handshaking = true;
+      c->head_start_ns = now_ns_;  // the handshake counts against the head's deadline
+    }
     c->slot = conns_.size();
     watch(fd, c.get());
     conns_.push_back(std::move(c));
@@ -220,12 +249,73 @@ void Worker::onClientEvent(ClientConn& c, uint32_t events) {
     c.readable = true;
     processClient(c);
   }
+  if (!c.closed && (events & EPOLLOUT) && c.handshaking) processClient(c);
   if (!c.closed && (events & EPOLLOUT) && c.out_sent < c.out.size()) flushClient(c);
+}
+
+bool Worker::handshake(ClientConn& c) {
+  ERR_clear_error();
+  const int r = SSL_do_handshake(c.ssl);
+  if (r == 1) {
+    c.handshaking = false;
+    c.head_start_ns = 0;
+    stats_.add(Counter::tls_handshakes);
+    if (SSL_session_reused(c.ssl)) stats_.add(Counter::tls_resumed);
+    return true;
+  }
+  const int e = SSL_get_error(c.ssl, r);
+  if (e == SSL_ERROR_WANT_READ) {
+    c.readable = false;  // it read until the socket was empty
+    return false;
+  }
+  if (e == SSL_ERROR_WANT_WRITE) return false;  // EPOLLOUT's edge brings it back
+  stats_.add(Counter::tls_failed);
+  closeClient(c);
+  return false;
+}
+
+long Worker::clientRead(ClientConn& c, bool& drained) {
+  if (!c.ssl) return readInto(c.fd, c.in, kMaxReadPerEvent, read_buffer_, drained);
+  // As readInto, through TLS: SSL_read until it wants more from the socket.
+  std::size_t total = 0;
+  drained = false;
+  while (total < kMaxReadPerEvent) {
+    ERR_clear_error();
+    const int n = SSL_read(c.ssl, read_buffer_.data(), static_cast<int>(read_buffer_.size()));
+    if (n > 0) {
+      c.in.append(read_buffer_.data(), static_cast<std::size_t>(n));
+      total += static_cast<std::size_t>(n);
+      continue;
+    }
+    drained = true;
+    const int e = SSL_get_error(c.ssl, n);
+    if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) return total > 0 ? static_cast<long>(total) : -1;
+    if (e == SSL_ERROR_ZERO_RETURN) return total > 0 ? static_cast<long>(total) : 0;
+    return total > 0 ? static_cast<long>(total) : -2;
+  }
+  return static_cast<long>(total);
+}
+
+// Bytes sent, -1 when the socket is full (EPOLLOUT's edge resumes), -2 on error.
+long Worker::clientWrite(ClientConn& c, const char* data, std::size_t size) {
+  if (!c.ssl) {
+    for (;;) {
+      const ssize_t n = send(c.fd, data, size, MSG_NOSIGNAL);
+      if (n >= 0) return n;
+      if (errno == EINTR) continue;
+      return errno == EAGAIN || errno == EWOULDBLOCK ? -1 : -2;
+    }
+  }
+  ERR_clear_error();
+  const int n = SSL_write(c.ssl, data, static_cast<int>(std::min<std::size_t>(size, 1 << 20)));
+  if (n > 0) return n;
+  const int e = SSL_get_error(c.ssl, n);
+  return e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ ? -1 : -2;
 }
 
 bool Worker::readSome(ClientConn& c) {
   bool drained = false;
-  const long n = readInto(c.fd, c.in, kMaxReadPerEvent, read_buffer_, drained);
+  const long n = clientRead(c, drained);
   if (drained) c.readable = false;
   if (n == 0 || n == -2) {  // the client left (or broke) before its request was complete
     closeClient(c);
@@ -240,6 +330,10 @@ bool Worker::readSome(ClientConn& c) {
 void Worker::processClient(ClientConn& c) {
   if (c.processing || c.closed) return;
   c.processing = true;
+  if (c.handshaking && !handshake(c)) {
+    c.processing = false;
+    return;
+  }
   for (std::size_t reads = 0;;) {
     bool progressed = true;
     while (progressed && !c.closed) {
@@ -306,15 +400,23 @@ bool Worker::readHead(ClientConn& c) {
   if (verdict.refusal != policy::Refusal::kNone) {
     stats_.add(Counter::limited_requests);
     const std::string retry = "Retry-After: " + std::to_string(verdict.retry_after_s) + "\r\n";
-    // A body not read would be taken for the next request: with one, the connection ends here.
-    const bool keep = c.keep_alive && !c.has_body;
-    c.in.erase(0, end.length);
-    c.scanned = 0;
-    respondOwn(c, 429, retry, "Too many requests: slow down.\n", keep);
+    answerHead(c, end.length, 429, retry, "text/plain; charset=utf-8", "Too many requests: slow down.\n");
+    return !c.closed && c.state == ClientConn::State::kHead;
+  }
+  const uint32_t difficulty = shared_.difficulty.load(std::memory_order_relaxed);
+  if ((difficulty > 0 || pathOf(req.target).starts_with(policy::kChallengePrefix)) &&
+      !admitUnderAttack(c, req, difficulty, end.length)) {
     return !c.closed && c.state == ClientConn::State::kHead;
   }
   c.pending.clear();
-  http::appendOriginRequest(req, http::ClientInfo{c.peer_text, false}, c.pending);
+  http::appendOriginRequest(req, http::ClientInfo{c.peer_text, c.ssl != nullptr}, c.pending);
+  c.cache_key.clear();
+  c.fetching = false;
+  if (cache_.config().enabled &&
+      policy::MicroCache::requestCacheable(req, difficulty > 0, shared_.challenger.config().cookie_name)) {
+    // Under attack the query is left out: random query strings are how floods bust caches.
+    c.cache_key = policy::MicroCache::key(req.host, req.target, difficulty > 0);
+  }
   const bool expect_continue = req.expect_continue;
   c.body.clear();
   if (req.chunked) {
@@ -328,8 +430,8 @@ bool Worker::readHead(ClientConn& c) {
   c.scanned = 0;
   c.request.clear();
   if (c.state != ClientConn::State::kBody) {
-    dispatch(c);
-    return false;
+    if (c.cache_key.empty() || !fromCache(c)) dispatch(c);
+    return !c.closed && c.state == ClientConn::State::kHead;
   }
   c.body_start_ns = now_ns_;
   if (expect_continue) {
@@ -337,6 +439,55 @@ bool Worker::readHead(ClientConn& c) {
     flushClient(c);
   }
   return !c.closed;
+}
+
+void Worker::answerHead(ClientConn& c, std::size_t head_length, uint16_t status, std::string_view extra_headers,
+                        std::string_view content_type, std::string_view body) {
+  // A body not read would be taken for the next request: with one, the connection ends here.
+  const bool keep = c.keep_alive && !c.has_body;
+  c.in.erase(0, head_length);  // the request's views die here
+  c.scanned = 0;
+  c.request.clear();
+  http::appendOwnResponse(status, extra_headers, content_type, body, keep, c.head_only, c.out);
+  c.response_done = true;
+  c.state = keep ? ClientConn::State::kAnswering : ClientConn::State::kClosing;
+  c.close_after = !keep;
+  flushClient(c);
+}
+
+bool Worker::admitUnderAttack(ClientConn& c, const http::RequestHead& req, uint32_t difficulty,
+                              std::size_t head_length) {
+  const std::string_view path = pathOf(req.target);
+  const policy::Challenger& ch = shared_.challenger;
+  if (path.starts_with(policy::kChallengePrefix)) {  // an answer to a challenge: never forwarded
+    const auto v = ch.verify(req.target, c.peer, now_s_);
+    if (!v.ok) {
+      stats_.add(Counter::challenge_failed);
+      answerHead(
+          c, head_length, 403, {}, "text/plain; charset=utf-8",
+          std::string("The check did not succeed (") + std::string(v.why) + "). Reload the page to try again.\n");
+      return false;
+    }
+    stats_.add(Counter::passes_issued);
+    const std::string headers =
+        "Location: " + v.return_to + "\r\nSet-Cookie: " + ch.passCookie(c.peer, now_s_) + "\r\n";
+    answerHead(c, head_length, 302, headers, "text/plain; charset=utf-8", "Thank you: on to the site.\n");
+    return false;
+  }
+  if (path == "/robots.txt" || path.starts_with("/.well-known/")) {
+    stats_.add(Counter::exempt_paths);
+    return true;
+  }
+  for (const http::Header& h : req.headers) {
+    if (http::equalsIgnoreCase(h.name, "cookie") && ch.hasValidPass(h.value, c.peer, now_s_)) {
+      stats_.add(Counter::passed_with_pass);
+      return true;
+    }
+  }
+  stats_.add(Counter::challenged);
+  const std::string page = ch.challengePage(c.peer, req.target, difficulty, now_s_);
+  answerHead(c, head_length, 503, "Retry-After: 5\r\n", "text/html; charset=utf-8", page);
+  return false;
 }
 
 bool Worker::readBody(ClientConn& c) {
@@ -359,6 +510,63 @@ bool Worker::readBody(ClientConn& c) {
   }
   dispatch(c);
   return false;
+}
+
+bool Worker::fromCache(ClientConn& c) {
+  policy::MicroCache::Hit hit{};
+  if (const auto* e = cache_.find(c.cache_key, now_ns_, false, hit)) {
+    stats_.add(Counter::cache_hits);
+    serveCached(c, *e, "hit");
+    return true;
+  }
+  if (c.head_only) return false;  // a HEAD's answer has no body to keep, nor to share
+  auto [it, first] = waiting_.try_emplace(c.cache_key);
+  if (first) {
+    c.fetching = true;  // this one fetches; identical requests until its answer wait for it
+    stats_.add(Counter::cache_misses);
+    return false;
+  }
+  stats_.add(Counter::cache_coalesced);
+  http::finishOriginRequest(false, {}, c.pending);  // ready, should it have to go itself
+  c.state = ClientConn::State::kAnswering;
+  c.response_done = false;
+  c.dispatched_ns = now_ns_;
+  c.head_start_ns = 0;
+  it->second.push_back(&c);
+  return true;
+}
+
+void Worker::serveCached(ClientConn& c, const policy::MicroCache::Entry& e, std::string_view how) {
+  c.out.append(e.head);
+  c.out.append("\r\nX-Rampart-Cache: ");
+  c.out.append(how);
+  if (!c.keep_alive) c.out.append("\r\nConnection: close");
+  c.out.append("\r\n\r\n");
+  if (!c.head_only) c.out.append(e.body);
+  c.response_done = true;
+  c.head_start_ns = 0;
+  c.state = c.keep_alive ? ClientConn::State::kAnswering : ClientConn::State::kClosing;
+  c.close_after = !c.keep_alive;
+  flushClient(c);
+}
+
+void Worker::endFetch(const std::string& key) {
+  const auto it = waiting_.find(key);
+  if (it == waiting_.end()) return;
+  std::vector<ClientConn*> waiters = std::move(it->second);
+  waiting_.erase(it);
+  for (ClientConn* w : waiters) {
+    if (w->closed) continue;
+    policy::MicroCache::Hit hit{};
+    // Stale content too: if the fetch failed, the origin is in trouble, and old beats nothing.
+    if (const auto* e = cache_.find(key, now_ns_, true, hit)) {
+      serveCached(*w, *e, hit == policy::MicroCache::Hit::kFresh ? "hit" : "stale");
+      continue;
+    }
+    w->cache_key.clear();
+    w->pending.erase(w->pending.size() - 2);  // dispatch ends the head itself
+    dispatch(*w);
+  }
 }
 
 void Worker::dispatch(ClientConn& c) {
@@ -399,15 +607,14 @@ void Worker::respondOwn(ClientConn& c, uint16_t status, std::string_view extra_h
 void Worker::flushClient(ClientConn& c) {
   while (c.out_sent < c.out.size()) {
     if (c.send_start_ns == 0) c.send_start_ns = now_ns_;
-    const ssize_t n = send(c.fd, c.out.data() + c.out_sent, c.out.size() - c.out_sent, MSG_NOSIGNAL);
+    const long n = clientWrite(c, c.out.data() + c.out_sent, c.out.size() - c.out_sent);
     if (n > 0) {
       c.out_sent += static_cast<std::size_t>(n);
       c.sent_bytes += static_cast<uint64_t>(n);
       continue;
     }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {  // EPOLLOUT's edge resumes it
-      if (c.out_sent > kClientOutHighWater) {                  // keep the buffer from growing at its front
+    if (n == -1) {
+      if (c.out_sent > kClientOutHighWater) {  // keep the buffer from growing at its front
         c.out.erase(0, c.out_sent);
         c.out_sent = 0;
       }
@@ -596,11 +803,24 @@ bool Worker::originHead(OriginConn& o) {
     if (o.framing == OriginConn::Framing::kUntilClose || dechunk) c.close_after = true;
     if (!c.keep_alive) c.close_after = true;
     const std::string_view head(o.in.data(), end.length);
-    http::appendClientResponse(head.substr(0, head.find("\r\n")), o.response, !c.close_after, dechunk, c.out);
+    const std::string_view status_line = head.substr(0, head.find("\r\n"));
+    http::appendClientResponse(status_line, o.response, !c.close_after, dechunk, c.out);
+    o.keep_ms = 0;
+    if (c.fetching && o.framing == OriginConn::Framing::kLength &&
+        *o.response.content_length <= cache_.config().max_object_bytes) {
+      o.keep_ms = cache_.freshnessMs(o.response);
+      if (o.keep_ms > 0) {
+        o.kept_head.clear();
+        o.kept_body.clear();
+        http::appendClientResponse(status_line, o.response, true, false, o.kept_head);
+        o.kept_head.resize(o.kept_head.size() - 4);  // without the blank line: served heads add theirs
+      }
+    }
     o.in.erase(0, end.length);
     o.scanned = 0;
     o.head_done = true;
     stats_.add(Counter::responses);
+    stats_.add(Counter::origin_latency_us, (now_ns_ - c.dispatched_ns) / 1000);
     return true;
   }
 }
@@ -613,6 +833,7 @@ void Worker::originBody(OriginConn& o) {
     case OriginConn::Framing::kLength: {
       const std::size_t take = static_cast<std::size_t>(std::min<uint64_t>(o.body_left, o.in.size()));
       c.out.append(o.in, 0, take);
+      if (o.keep_ms > 0) o.kept_body.append(o.in, 0, take);
       o.in.erase(0, take);
       o.body_left -= take;
       done = o.body_left == 0;
@@ -655,6 +876,12 @@ void Worker::originFinished(OriginConn& o, bool reusable) {
     c->origin = nullptr;
     c->response_done = true;
   }
+  if (c && c->fetching) {
+    c->fetching = false;
+    if (o.keep_ms > 0) cache_.store(c->cache_key, std::move(o.kept_head), std::move(o.kept_body), o.keep_ms, now_ns_);
+    o.keep_ms = 0;
+    endFetch(c->cache_key);
+  }
   Origin& origin = origins_[o.origin];
   // Not reused when bytes may still be waiting: they would be taken for the next response.
   if (reusable && !o.readable && origin.idle.size() < config_.max_origin_idle) {
@@ -695,7 +922,17 @@ void Worker::originBroke(OriginConn& o, uint16_t status) {
       return;
     }
   }
-  if (nothing_yet) {
+  if (c->fetching) {
+    c->fetching = false;
+    endFetch(c->cache_key);
+  }
+  policy::MicroCache::Hit hit{};
+  const policy::MicroCache::Entry* stale =
+      nothing_yet && !c->cache_key.empty() ? cache_.find(c->cache_key, now_ns_, true, hit) : nullptr;
+  if (stale) {  // the origin failed: what it said a moment ago stands in
+    stats_.add(Counter::cache_stale_served);
+    serveCached(*c, *stale, "stale");
+  } else if (nothing_yet) {
     stats_.add(status == 504 ? Counter::origin_timeouts : Counter::origin_failed);
     respondOwn(*c, status, {},
                status == 504 ? "The site took too long to answer.\n" : "The site is not reachable right now.\n", false);
@@ -711,11 +948,20 @@ void Worker::closeClient(ClientConn& c) {
   c.closed = true;
   clients_.release(c.peer);
   (void)epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, c.fd, nullptr);
+  if (c.ssl) {
+    if (!c.handshaking) (void)SSL_shutdown(c.ssl);  // close_notify, if the socket takes it now
+    SSL_free(c.ssl);
+    c.ssl = nullptr;
+  }
   close(c.fd);
   if (OriginConn* o = c.origin) {  // mid-answer: that origin connection cannot be reused
     c.origin = nullptr;
     o->client = nullptr;
     closeOrigin(*o);
+  }
+  if (c.fetching) {  // those waiting for this fetch must not wait forever
+    c.fetching = false;
+    endFetch(c.cache_key);
   }
   dead_clients_.push_back(&c);
 }
@@ -760,6 +1006,13 @@ void Worker::sweep() {
   for (std::size_t i = 0; i < conns_.size(); ++i) {
     ClientConn& c = *conns_[i];
     if (c.closed) continue;
+    if (c.handshaking) {
+      if (now_ns_ - c.head_start_ns > d.header_ms * kMsNs) {
+        stats_.add(Counter::tls_failed);
+        closeClient(c);
+      }
+      continue;
+    }
     if (c.state == ClientConn::State::kHead) {
       if (c.head_start_ns != 0 && now_ns_ - c.head_start_ns > d.header_ms * kMsNs) {
         stats_.add(Counter::header_timeouts);

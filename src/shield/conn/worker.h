@@ -5,10 +5,13 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "shield/conn/endpoint.h"
+#include "shield/conn/shared_state.h"
 #include "shield/policy/client_table.h"
+#include "shield/policy/micro_cache.h"
 #include "shield/shield_config.h"
 #include "shield/shield_stats.h"
 
@@ -20,9 +23,13 @@ struct OriginConn;
 // One thread's share of the shield: its own listening socket (SO_REUSEPORT, clients steered to it
 // by address), its own epoll loop, clients, origin connections and client table. Nothing in it is
 // shared with another worker except the stop flag and the stats it publishes.
+class TlsContext;
+
 class Worker {
  public:
-  Worker(const ShieldConfig& config, std::vector<Endpoint> origins, int listen_fd, ShieldStats& stats);
+  // `tls_fd` and `tls` (-1 and null without HTTPS): the HTTPS listener and its certificates.
+  Worker(const ShieldConfig& config, std::vector<Endpoint> origins, int listen_fd, int tls_fd, const TlsContext* tls,
+         ShieldStats& stats, const SharedState& shared);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -37,14 +44,29 @@ class Worker {
     uint64_t down_until_ns = 0;  // after a failed connect, skipped for a moment
   };
 
-  void onAccept();
+  void onAccept(int listen_fd, bool tls);
+  bool handshake(ClientConn& c);
+  long clientRead(ClientConn& c, bool& drained);
+  long clientWrite(ClientConn& c, const char* data, std::size_t size);
   void onClientEvent(ClientConn& c, uint32_t events);
   void onOriginEvent(OriginConn& o, uint32_t events);
   bool readSome(ClientConn& c);
   void processClient(ClientConn& c);
   bool readHead(ClientConn& c);
   bool readBody(ClientConn& c);
+  // Under attack: whether the request may go on to the origin; if not, it has been answered.
+  bool admitUnderAttack(ClientConn& c, const http::RequestHead& req, uint32_t difficulty, std::size_t head_length);
+  // Answers a request whose head is `head_length` bytes of `in` without forwarding it.
+  void answerHead(ClientConn& c, std::size_t head_length, uint16_t status, std::string_view extra_headers,
+                  std::string_view content_type, std::string_view body);
   void dispatch(ClientConn& c);
+  // Answers from the cache (true), joins an identical request's fetch (true), or returns false
+  // and the request goes to the origin.
+  bool fromCache(ClientConn& c);
+  void serveCached(ClientConn& c, const policy::MicroCache::Entry& e, std::string_view how);
+  // The fetch others wait for has ended (stored, failed or abandoned): they are answered from
+  // the cache, with stale content, or sent to the origin themselves.
+  void endFetch(const std::string& key);
   void respondOwn(ClientConn& c, uint16_t status, std::string_view extra_headers, std::string_view body,
                   bool keep_alive);
   void flushClient(ClientConn& c);
@@ -68,10 +90,16 @@ class Worker {
   std::vector<Origin> origins_;
   std::size_t next_origin_ = 0;
   int listen_fd_;
+  int tls_fd_;
+  const TlsContext* tls_;
   int epoll_fd_ = -1;
   ShieldStats& stats_;
+  const SharedState& shared_;
   policy::ClientTable clients_;
+  policy::MicroCache cache_;
+  std::unordered_map<std::string, std::vector<ClientConn*>> waiting_;  // by cache key: requests a fetch will answer
   uint64_t now_ns_ = 0;
+  uint64_t now_s_ = 0;  // wall clock, for the challenge's tokens
   uint64_t last_sweep_ns_ = 0;
   uint64_t last_table_sweep_ns_ = 0;
   std::vector<std::unique_ptr<ClientConn>> conns_;  // every open client connection

@@ -22,6 +22,7 @@ struct ClientLimits {
   uint32_t max_network_connections = 1024;  // open at once per /24 or /64
   Rate new_connections{50, 100};            // accepted per second per address
   Rate network_new_connections{200, 400};   // per network
+  Rate tls_handshakes{20, 40};              // TLS connections begun per second per address
   Rate requests{100, 200};                  // per address, every path
   std::vector<PathRate> path_rates;         // the first that matches applies, on top of `requests`
   std::size_t max_tracked = 1 << 20;        // addresses and networks remembered, per worker

@@ -12,6 +12,7 @@ std::string_view describe(Refusal r) noexcept {
     case Refusal::kNetworkConnections: return "too many connections from the network";
     case Refusal::kAddressConnectionRate: return "new connections too fast from the address";
     case Refusal::kNetworkConnectionRate: return "new connections too fast from the network";
+    case Refusal::kHandshakeRate: return "TLS handshakes too fast from the address";
     case Refusal::kRequestRate: return "requests too fast from the address";
     case Refusal::kPathRate: return "requests too fast for the path";
   }
@@ -34,7 +35,7 @@ ClientTable::Network* ClientTable::network(const core::IpAddress& n) {
   return &networks_[n];
 }
 
-Refusal ClientTable::admit(const core::IpAddress& client, uint64_t now_ns) {
+Refusal ClientTable::admit(const core::IpAddress& client, uint64_t now_ns, bool tls) {
   Network* net = network(networkOf(client));
   Address* addr = address(client);
   // Counts first, then rates, so a refused connection spends no token.
@@ -42,6 +43,7 @@ Refusal ClientTable::admit(const core::IpAddress& client, uint64_t now_ns) {
   if (net && net->open >= limits_.max_network_connections) return Refusal::kNetworkConnections;
   if (addr && !addr->connections.take(limits_.new_connections, now_ns)) return Refusal::kAddressConnectionRate;
   if (net && !net->connections.take(limits_.network_new_connections, now_ns)) return Refusal::kNetworkConnectionRate;
+  if (tls && addr && !addr->handshakes.take(limits_.tls_handshakes, now_ns)) return Refusal::kHandshakeRate;
   if (addr) ++addr->open;
   if (net) ++net->open;
   return Refusal::kNone;
@@ -72,7 +74,7 @@ ClientTable::RequestVerdict ClientTable::request(const core::IpAddress& client, 
 void ClientTable::sweep(uint64_t now_ns) {
   const auto forgettable = [&](Address& a) {
     if (a.open > 0 || !a.connections.full(limits_.new_connections, now_ns) ||
-        !a.requests.full(limits_.requests, now_ns))
+        !a.handshakes.full(limits_.tls_handshakes, now_ns) || !a.requests.full(limits_.requests, now_ns))
       return false;
     for (std::size_t i = 0; i < a.paths.size(); ++i) {
       if (!a.paths[i].full(limits_.path_rates[i].rate, now_ns)) return false;

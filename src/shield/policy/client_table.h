@@ -18,8 +18,9 @@ enum class Refusal : uint8_t {
   kNetworkConnections,  // ... or from its /24 or /64
   kAddressConnectionRate,
   kNetworkConnectionRate,
-  kRequestRate,  // per address
-  kPathRate,     // per address, for the path's own rate
+  kHandshakeRate,  // TLS handshakes begun too fast from this address
+  kRequestRate,    // per address
+  kPathRate,       // per address, for the path's own rate
 };
 
 [[nodiscard]] std::string_view describe(Refusal r) noexcept;
@@ -32,7 +33,8 @@ class ClientTable {
   explicit ClientTable(ClientLimits limits) : limits_(std::move(limits)) {}
 
   // At accept, before anything is read: admits the connection (and counts it open) or says why not.
-  [[nodiscard]] Refusal admit(const core::IpAddress& client, uint64_t now_ns);
+  // `tls`: the connection will cost a handshake, which has a rate of its own.
+  [[nodiscard]] Refusal admit(const core::IpAddress& client, uint64_t now_ns, bool tls = false);
   // When an admitted connection closes.
   void release(const core::IpAddress& client) noexcept;
 
@@ -57,6 +59,7 @@ class ClientTable {
   struct Address {
     uint32_t open = 0;
     TokenBucket connections;
+    TokenBucket handshakes;
     TokenBucket requests;
     std::vector<TokenBucket> paths;  // one per ClientLimits::path_rates entry, made on first use
   };
