@@ -8,9 +8,16 @@ Prints one line:  requests=N ok=M success=P% p50=Xms p99=Yms
 Percentiles are over every request, a failed one counted as TIMEOUT (a failure is as bad as the
 longest wait), so p99 reaches the timeout as soon as more than 1 % fail.
 
+Like a browser, it meets the shield's under-attack challenge by solving its proof of work (the
+time that takes counts in that request's latency) and then sends its pass cookie, which it keeps
+in the file LEGIT_COOKIES (when set) so that one visitor keeps its pass across runs.
+
 Usage: shield_legit_client.py URL SECONDS SOURCE_IP MARKER [INTERVAL] [TIMEOUT]
 """
+import hashlib
 import http.client
+import os
+import re
 import sys
 import threading
 import time
@@ -29,16 +36,55 @@ if parts.scheme == "https":
 
 results = []  # (ok, seconds); list.append is atomic under the GIL
 failures = {}
+jar_path = os.environ.get("LEGIT_COOKIES", "")
+cookie = open(jar_path).read().strip() if jar_path and os.path.exists(jar_path) else ""
+solved = [0]
+solving = threading.Lock()  # one puzzle at a time, as one browser would: the others wait for its pass
+
+
+def solve_challenge(conn, page):
+    """Does what the challenge page's script does; returns the pass cookie or ""."""
+    token = re.search(rb'data-token="([A-Za-z0-9_.-]+)"', page)
+    bits = re.search(rb'data-difficulty="(\d+)"', page)
+    if not token or not bits:
+        return ""
+    token, bits = token.group(1).decode(), int(bits.group(1))
+    prefix = hashlib.sha256(f"{token}:".encode())
+    n = 0
+    while True:
+        h = prefix.copy()
+        h.update(str(n).encode())
+        if not int.from_bytes(h.digest()[:8], "big") >> (64 - bits):
+            break
+        n += 1
+    conn.request("GET", f"/.rampart/challenge/verify?t={token}&n={n}", headers={"User-Agent": "Mozilla/5.0 (legit-client)"})
+    resp = conn.getresponse()
+    resp.read()
+    solved[0] += 1
+    return (resp.getheader("Set-Cookie") or "").split(";")[0]
 
 
 def fetch():
     start = time.monotonic()
     ok, why = False, ""
     conn = conn_class(parts.hostname, parts.port, timeout=timeout, source_address=(source, 0), **extra)
+    global cookie
     try:
-        conn.request("GET", path, headers={"User-Agent": "Mozilla/5.0 (legit-client)", "Accept": "text/html"})
+        headers = {"User-Agent": "Mozilla/5.0 (legit-client)", "Accept": "text/html"}
+        if cookie:
+            headers["Cookie"] = cookie
+        conn.request("GET", path, headers=headers)
         resp = conn.getresponse()
         body = resp.read()
+        if resp.status == 503 and b'name="rampart-challenge"' in body:
+            with solving:
+                got = cookie if cookie and cookie != headers.get("Cookie") else solve_challenge(conn, body)
+            if got:
+                cookie = got
+                headers["Cookie"] = cookie
+                conn.request("GET", path, headers=headers)
+                resp = conn.getresponse()
+                body = resp.read()
         elapsed = time.monotonic() - start
         ok = resp.status == 200 and marker in body and elapsed <= timeout
         why = "" if ok else (f"status {resp.status}" if resp.status != 200 else
@@ -85,6 +131,10 @@ def pct(p):
     return lat[min(len(lat) - 1, int(p / 100 * len(lat)))] * 1000
 
 
+if jar_path and cookie:
+    with open(jar_path, "w") as f:
+        f.write(cookie)
 why = ",".join(f"{k}:{v}" for k, v in sorted(failures.items()))
 print(f"requests={total} ok={ok} success={100 * ok / total if total else 0:.1f}% "
-      f"p50={pct(50):.1f}ms p99={pct(99):.1f}ms" + (f" failures={why}" if why else ""), flush=True)
+      f"p50={pct(50):.1f}ms p99={pct(99):.1f}ms" + (f" solved={solved[0]}" if solved[0] else "") +
+      (f" failures={why}" if why else ""), flush=True)

@@ -22,6 +22,7 @@ PYTHON=$(python3 -c 'import sys; print(sys.executable)')
 readonly PYTHON
 ATTACK_NICE=${ATTACK_NICE:-10}
 SHIELD_ERROR="" # why start_shield failed
+export LEGIT_COOKIES=$TMP/legit-cookies # the visitor keeps its pass, as a browser would
 # The legitimate visitor has a /24 of its own: the shield also limits per /24, and a visitor that
 # shared one with the attackers would be refused with them (the attacks use 127.0.0.1 and the flood
 # sources below, never 127.0.1.0/24).

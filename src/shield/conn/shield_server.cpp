@@ -122,7 +122,10 @@ std::string ShieldServer::tick() {
     return static_cast<double>(now[i] - last_totals_[i]);
   };
   policy::SecondSample s;
-  s.requests = delta(Counter::requests);
+  // What the rate limits and the parser stopped cost next to nothing: the load that counts is
+  // what would go on (a single-source flood is absorbed by its 429s alone).
+  s.requests = delta(Counter::requests) - delta(Counter::limited_requests) - delta(Counter::rejected_malformed) -
+               delta(Counter::rejected_upgrade);
   s.forwarded = delta(Counter::forwarded);
   s.failed = delta(Counter::origin_failed) + delta(Counter::origin_timeouts);
   const double responses = delta(Counter::responses);

@@ -18,7 +18,7 @@ struct AttackModeConfig {
   double min_latency_ms = 250;   // ... and at least this long
   uint32_t calm_seconds = 30;    // switched off after this long without a trigger
   uint32_t difficulty = 16;      // proof-of-work bits at the trigger ...
-  uint32_t max_difficulty = 22;  // ... rising by one per doubling of the rate, up to this
+  uint32_t max_difficulty = 18;  // ... rising by one per doubling of the rate, up to this (~260 k hashes)
 };
 
 // One second of the shield's traffic, summed over workers.

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,10 @@ struct ChallengeConfig {
   uint32_t nojs_delay_s = 5;       // the no-JavaScript path makes a visitor wait this long
   std::string cookie_name = "rampart_pass";
 };
+
+namespace detail {
+class ChallengeMac;  // challenge.cpp: HMAC-SHA-256 under the challenge's key
+}  // namespace detail
 
 // Where the challenge's own endpoints live; requests under this prefix never reach the origin.
 inline constexpr std::string_view kChallengePrefix = "/.rampart/challenge/";
@@ -63,7 +68,9 @@ class Challenger {
 
  private:
   ChallengeConfig config_;
-  std::string key_;  // the HMAC key: config_.secret, or 32 random bytes when that is empty
+  // Keyed by config_.secret, or by 32 random bytes when that is empty; immutable, so copies of a
+  // Challenger share it (and accept each other's tokens) and threads may use one Challenger at once.
+  std::shared_ptr<const detail::ChallengeMac> mac_;
 };
 
 }  // namespace rampart::shield::policy

@@ -34,7 +34,7 @@ TEST(AttackMode, ARateFarAboveTheCalmBaselineSwitchesItOnThenCalmSwitchesItOff) 
   EXPECT_TRUE(s.active);
   EXPECT_EQ(s.reason, "request rate");
   EXPECT_EQ(s.difficulty, 17u) << "twice the trigger rate: one more bit";
-  EXPECT_EQ(m.update({64000, 1000, 0, 5}).difficulty, 22u) << "capped at max_difficulty";
+  EXPECT_EQ(m.update({64000, 1000, 0, 5}).difficulty, 18u) << "capped at max_difficulty";
   EXPECT_TRUE(m.update({100, 100, 0, 5}).active);
   EXPECT_TRUE(m.update({100, 100, 0, 5}).active);
   EXPECT_FALSE(m.update({100, 100, 0, 5}).active) << "off after calm_seconds";
