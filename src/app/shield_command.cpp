@@ -47,6 +47,9 @@ int runShield(const std::string& config_path) {
     spdlog::error("{}: no [shield] section: nothing to run (see docs/shield.md)", config_path);
     return kExitError;
   }
+  // OpenSSL writes with write(), not send(MSG_NOSIGNAL): a client gone mid-response must be an
+  // EPIPE for that connection, not a SIGPIPE for the process.
+  std::signal(SIGPIPE, SIG_IGN);
   // Blocked before the workers start, so every thread inherits the mask and the signals reach
   // the signalfd below.
   sigset_t mask;

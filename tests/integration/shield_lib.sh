@@ -93,10 +93,21 @@ wait_http() {
   local pid=$1 url=$2 deadline=$((SECONDS + ${3:-10}))
   while ((SECONDS < deadline)); do
     kill -0 "$pid" 2>/dev/null || return 1
-    curl -s -o /dev/null --max-time 1 "$url" && return 0
+    curl -sk -o /dev/null --max-time 1 "$url" && return 0
     sleep 0.05
   done
   return 1
+}
+
+# FRONT_TLS=1: the fronts (nginx, haproxy, shield) listen with TLS, on one ECDSA P-256
+# certificate made by make_cert. front_scheme: http or https accordingly.
+front_scheme() { [[ -n ${FRONT_TLS:-} ]] && echo https || echo http; }
+make_cert() {
+  [[ -f $TMP/cert.pem ]] && return 0
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$TMP/key.pem" \
+    -out "$TMP/cert.pem" -days 2 -subj /CN=site.test -addext "subjectAltName=DNS:site.test,IP:127.0.0.1" 2>/dev/null
+  cat "$TMP/cert.pem" "$TMP/key.pem" >"$TMP/both.pem"
+  chmod 644 "$TMP"/*.pem # nginx's workers read them as nobody
 }
 
 # forget_pid PID: drops a finished job from BG_PIDS (so cleanup never signals a reused pid).
@@ -148,7 +159,7 @@ run_nginx() {
   nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" >"$dir/stdout.log" 2>&1 &
   SERVER_PID=$!
   BG_PIDS+=("$SERVER_PID")
-  wait_http "$SERVER_PID" "http://127.0.0.1:$port/" ||
+  wait_http "$SERVER_PID" "$(front_scheme)://127.0.0.1:$port/" ||
     { echo "$name: nginx did not start on $port: $(tail -3 "$dir/error.log" 2>/dev/null)" >&2; return 1; }
 }
 
@@ -257,7 +268,8 @@ start_nginx_plain() {
     keepalive 64;
   }
   server {
-    listen 127.0.0.1:$port backlog=4096;
+    listen 127.0.0.1:$port ${FRONT_TLS:+ssl} backlog=4096;
+    ${FRONT_TLS:+ssl_certificate $TMP/cert.pem; ssl_certificate_key $TMP/key.pem;}
     keepalive_requests 100000;
     location / {
 $(nginx_proxy_location)
@@ -266,6 +278,7 @@ $(nginx_proxy_location)
 }
 NGINX
   } >"$dir/nginx.conf"
+  [[ -z ${FRONT_TLS:-} ]] || make_cert
   run_nginx nginx-plain "$dir" "$port" || return 1
   FRONT_PID=$SERVER_PID
 }
@@ -275,6 +288,7 @@ NGINX
 start_haproxy() {
   local port=$1 origin=$2 dir=$TMP/haproxy-$1
   mkdir -p "$dir"
+  [[ -z ${FRONT_TLS:-} ]] || make_cert
   cat >"$dir/haproxy.cfg" <<HAPROXY
 global
   nbthread 2
@@ -289,7 +303,7 @@ defaults
   timeout http-request 5s
   timeout http-keep-alive 15s
 frontend front
-  bind 127.0.0.1:$port
+  bind 127.0.0.1:$port ${FRONT_TLS:+ssl crt $TMP/both.pem}
   default_backend origin
 backend origin
   server origin 127.0.0.1:$origin
@@ -299,7 +313,7 @@ HAPROXY
   haproxy -db -f "$dir/haproxy.cfg" >"$dir/haproxy.log" 2>&1 &
   FRONT_PID=$!
   BG_PIDS+=("$FRONT_PID")
-  wait_http "$FRONT_PID" "http://127.0.0.1:$port/" ||
+  wait_http "$FRONT_PID" "$(front_scheme)://127.0.0.1:$port/" ||
     { echo "haproxy: did not start on $port: $(tail -3 "$dir/haproxy.log")" >&2; return 1; }
 }
 
@@ -313,9 +327,18 @@ start_shield() {
   mkdir -p "$dir"
   SHIELD_ERROR=""
   {
-    printf '[shield]\nlisten = "127.0.0.1:%s"\norigins = ["127.0.0.1:%s"]\nworkers = 2\n' "$port" "$origin"
-    local line
-    for line in "$@"; do printf '%s\n' "$line"; done
+    if [[ -n ${FRONT_TLS:-} ]]; then # HTTPS on PORT; the plain listener elsewhere
+      make_cert
+      printf '[shield]\nlisten = "127.0.0.1:%s"\norigins = ["127.0.0.1:%s"]\nworkers = 2\n' "$(free_port)" "$origin"
+      local line
+      for line in "$@"; do printf '%s\n' "$line"; done
+      printf '[shield.tls]\nlisten = "127.0.0.1:%s"\n[[shield.tls.certificate]]\ncert = "%s"\nkey = "%s"\n' \
+        "$port" "$TMP/cert.pem" "$TMP/key.pem"
+    else
+      printf '[shield]\nlisten = "127.0.0.1:%s"\norigins = ["127.0.0.1:%s"]\nworkers = 2\n' "$port" "$origin"
+      local line
+      for line in "$@"; do printf '%s\n' "$line"; done
+    fi
   } >"$dir/shield.toml"
   if [[ -z ${RAMPART:-} || ! -x $RAMPART ]]; then
     SHIELD_ERROR="'${RAMPART:-}' is not an executable"

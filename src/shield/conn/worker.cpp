@@ -106,6 +106,17 @@ std::string_view pathOf(std::string_view target) {
   return target.substr(0, target.find('?'));
 }
 
+Counter counterFor(policy::Refusal r) {
+  switch (r) {
+    case policy::Refusal::kAddressConnections: return Counter::refused_address_connections;
+    case policy::Refusal::kNetworkConnections: return Counter::refused_network_connections;
+    case policy::Refusal::kAddressConnectionRate: return Counter::refused_address_rate;
+    case policy::Refusal::kNetworkConnectionRate: return Counter::refused_network_rate;
+    case policy::Refusal::kHandshakeRate: return Counter::refused_handshake_rate;
+    default: return Counter::limited_requests;  // request-time refusals: not reached at accept
+  }
+}
+
 void closeWithReset(int fd) {
   const linger l{1, 0};  // a refused client gets a RST: no TIME_WAIT, no FIN handshake to pay for
   (void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
@@ -197,24 +208,10 @@ void Worker::onAccept(int listen_fd, bool tls) {
       closeWithReset(fd);
       continue;
     }
-    switch (clients_.admit(address, now_ns_, tls)) {
-      case policy::Refusal::kNone: break;
-      case policy::Refusal::kAddressConnections:
-        stats_.add(Counter::refused_address_connections);
-        closeWithReset(fd);
-        continue;
-      case policy::Refusal::kNetworkConnections:
-        stats_.add(Counter::refused_network_connections);
-        closeWithReset(fd);
-        continue;
-      case policy::Refusal::kAddressConnectionRate:
-        stats_.add(Counter::refused_address_rate);
-        closeWithReset(fd);
-        continue;
-      default:
-        stats_.add(Counter::refused_network_rate);
-        closeWithReset(fd);
-        continue;
+    if (const policy::Refusal r = clients_.admit(address, now_ns_, tls); r != policy::Refusal::kNone) {
+      stats_.add(counterFor(r));
+      closeWithReset(fd);
+      continue;
     }
     const int one = 1;
     (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);

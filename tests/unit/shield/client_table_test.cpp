@@ -71,6 +71,18 @@ TEST(ClientTable, ConnectionRatesPerAddressAndNetwork) {
   EXPECT_EQ(t.admit(ip("10.0.0.1"), 2 * kSecond), Refusal::kNone);
 }
 
+TEST(ClientTable, TlsHandshakesHaveARateOfTheirOwn) {
+  ClientLimits limits;
+  limits.new_connections = {100, 100};
+  limits.tls_handshakes = {1, 2};
+  ClientTable t(limits);
+  EXPECT_EQ(t.admit(ip("10.0.0.1"), 0, true), Refusal::kNone);
+  EXPECT_EQ(t.admit(ip("10.0.0.1"), 0, true), Refusal::kNone);
+  EXPECT_EQ(t.admit(ip("10.0.0.1"), 0, true), Refusal::kHandshakeRate);
+  EXPECT_EQ(t.admit(ip("10.0.0.1"), 0, false), Refusal::kNone) << "plain HTTP costs no handshake";
+  EXPECT_EQ(t.admit(ip("10.0.0.1"), kSecond, true), Refusal::kNone);
+}
+
 TEST(ClientTable, RequestRatesWithStricterPaths) {
   ClientLimits limits;
   limits.requests = {10, 10};
