@@ -17,6 +17,7 @@
 
 #include "app/analyze_command.h"
 #include "app/config.h"
+#include "app/control_server.h"
 #include "shield/conn/shield_server.h"
 
 namespace rampart::app {
@@ -31,6 +32,27 @@ void writeStats(const std::string& path, const std::string& json) {
     out << json;
   }
   (void)std::rename(tmp.c_str(), path.c_str());
+}
+
+// Asks the daemon on `socket` to drop each offender in its data plane (XDP or nftables) for
+// `seconds`: from then on its packets never reach the shield.
+void handOver(const std::string& socket, const std::vector<core::IpAddress>& offenders, uint32_t seconds) {
+  for (const core::IpAddress& a : offenders) {
+    const std::string source = a.toString() + (a.isV4() ? "/32" : "/128");
+    const nlohmann::json request = {{"command", "block"},
+                                    {"kind", "drop-source"},
+                                    {"rule", {{"source", source}, {"destination", a.isV4() ? "0.0.0.0/0" : "::/0"}}},
+                                    {"duration_s", seconds},
+                                    {"reason", "shield: refused again and again (429s, limits, malformed requests)"}};
+    auto answer = controlRequest(socket, request);
+    if (!answer) {
+      spdlog::warn("shield: could not hand {} to the mitigation: {}", source, answer.error());
+    } else if (!answer->value("ok", false)) {
+      spdlog::warn("shield: the mitigation refused {}: {}", source, answer->value("error", std::string("refused")));
+    } else {
+      spdlog::warn("shield: {} handed to the mitigation: dropped for {} s", source, seconds);
+    }
+  }
 }
 
 int runShield(const std::string& config_path) {
@@ -63,6 +85,8 @@ int runShield(const std::string& config_path) {
     return kExitError;
   }
   const std::string stats_file = cfg.shield->stats_file;
+  const std::string mitigation_socket = cfg.shield->mitigation_socket;
+  const uint32_t block_seconds = cfg.shield->offenders.block_seconds;
   auto server = std::make_unique<shield::conn::ShieldServer>(std::move(*cfg.shield));
   if (auto s = server->start(); !s) {
     spdlog::error("{}", s.error());
@@ -87,6 +111,7 @@ int runShield(const std::string& config_path) {
     if (std::chrono::steady_clock::now() < next) continue;
     next += std::chrono::seconds(1);
     if (const std::string change = server->tick(); !change.empty()) spdlog::warn("{}", change);
+    if (!mitigation_socket.empty()) handOver(mitigation_socket, server->takeOffenders(), block_seconds);
     if (!stats_file.empty()) writeStats(stats_file, server->statsJson());
   }
   server->stop();

@@ -120,6 +120,16 @@ void readShield(Reader& r, shield::ShieldConfig& s) {
     cr.checkNoUnknownKeys();
   }
   if (const toml::table* t = r.subtable("under_attack")) readUnderAttack(r, *t, s);
+  if (const toml::table* t = r.subtable("mitigation")) {
+    Reader mr(*t, r.source(), r.qualified("mitigation"));
+    if (!mr.string("control_socket", s.mitigation_socket)) {
+      fail(r.source(), t->source(), "[shield.mitigation] needs 'control_socket': the daemon's [control] socket");
+    }
+    mr.number("strikes", s.offenders.strikes, 1, 1'000'000'000);
+    mr.number("window_seconds", s.offenders.window_seconds, 1, 86400);
+    mr.number("block_seconds", s.offenders.block_seconds, 1, 30 * 86400);
+    mr.checkNoUnknownKeys();
+  }
   if (const toml::table* t = r.subtable("cache")) {
     Reader cr(*t, r.source(), r.qualified("cache"));
     shield::policy::CacheConfig& c = s.cache;

@@ -10,6 +10,7 @@
 #include "shield/policy/challenge.h"
 #include "shield/policy/client_limits.h"
 #include "shield/policy/micro_cache.h"
+#include "shield/policy/offender_tracker.h"
 
 namespace rampart::shield {
 
@@ -51,6 +52,8 @@ struct ShieldConfig {
   policy::AttackModeConfig attack_mode;  // [shield.under_attack]: when to challenge ...
   policy::ChallengeConfig challenge;     // ... and how
   policy::CacheConfig cache;             // [shield.cache]
+  policy::OffenderConfig offenders;      // [shield.mitigation]: when a client is handed over ...
+  std::string mitigation_socket;         // ... to the daemon on this control socket ("" = never)
   std::string stats_file;                // a JSON document of the shield's counters, rewritten every second ("" = none)
 };
 

@@ -45,7 +45,8 @@ namespace rampart::shield {
   X(cache_hits, "requests answered from the micro-cache")                                          \
   X(cache_misses, "cacheable requests fetched from the origin")                                    \
   X(cache_coalesced, "requests that waited for an identical request's fetch")                      \
-  X(cache_stale_served, "requests answered with stale content because the origin failed")
+  X(cache_stale_served, "requests answered with stale content because the origin failed")          \
+  X(offenders, "clients that earned a drop in the data plane (handed to the mitigation)")
 
 enum class Counter : std::size_t {
 #define RAMPART_X(name, help) name,

@@ -155,7 +155,7 @@ if [[ -n $nojs && $delay == 1 ]]; then
   ok "b. its <noscript> refresh leads to the no-JavaScript link after $delay s"
 else
   bad "b. no <noscript> refresh of 1 s in the challenge page: '$refresh'"
-  nojs=/.rampart/challenge/nojs?t=missing token=missing
+  nojs="/.rampart/challenge/nojs?t=missing" token=missing
 fi
 code=$(status "$URL$nojs")
 [[ $code == 403 ]] && ok "b. the link is refused before its delay" || bad "b. the link before its delay gave $code"

@@ -144,6 +144,15 @@ std::string ShieldServer::tick() {
   return "";
 }
 
+std::vector<core::IpAddress> ShieldServer::takeOffenders() {
+  std::vector<core::IpAddress> all;
+  for (auto& w : workers_) {
+    auto some = w->takeOffenders();
+    all.insert(all.end(), some.begin(), some.end());
+  }
+  return all;
+}
+
 std::vector<uint64_t> ShieldServer::totals() const {
   std::vector<uint64_t> t(kCounterInfo.size(), 0);
   for (const auto& s : stats_) {

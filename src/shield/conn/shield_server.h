@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/ip_address.h"
 #include "core/status.h"
 #include "shield/conn/shared_state.h"
 #include "shield/policy/attack_mode.h"
@@ -36,6 +37,9 @@ class ShieldServer {
   // the workers. Returns a line to log when the mode changed, else "".
   [[nodiscard]] std::string tick();
   [[nodiscard]] bool underAttack() const noexcept { return shared_->difficulty.load() > 0; }
+
+  // The clients the workers found to be offenders since the last call.
+  [[nodiscard]] std::vector<core::IpAddress> takeOffenders();
 
   // The counters summed over workers.
   [[nodiscard]] std::vector<uint64_t> totals() const;

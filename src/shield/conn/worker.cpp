@@ -125,7 +125,7 @@ void closeWithReset(int fd) {
 
 }  // namespace
 
-Worker::Worker(const ShieldConfig& config, std::vector<Endpoint> origins, int listen_fd, int tls_fd,
+Worker::Worker(const ShieldConfig& config, const std::vector<Endpoint>& origins, int listen_fd, int tls_fd,
                const TlsContext* tls, ShieldStats& stats, const SharedState& shared)
     : config_(config),
       listen_fd_(listen_fd),
@@ -134,7 +134,8 @@ Worker::Worker(const ShieldConfig& config, std::vector<Endpoint> origins, int li
       stats_(stats),
       shared_(shared),
       clients_(config.clients),
-      cache_(config.cache) {
+      cache_(config.cache),
+      offenders_(config.offenders) {
   for (const auto& e : origins) origins_.push_back(Origin{e, {}, 0});
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
   read_buffer_.resize(kReadChunk);
@@ -210,6 +211,7 @@ void Worker::onAccept(int listen_fd, bool tls) {
     }
     if (const policy::Refusal r = clients_.admit(address, now_ns_, tls); r != policy::Refusal::kNone) {
       stats_.add(counterFor(r));
+      strike(address);
       closeWithReset(fd);
       continue;
     }
@@ -239,6 +241,18 @@ void Worker::onAccept(int listen_fd, bool tls) {
 }
 
 // --- the client side ----------------------------------------------------------------------------
+
+void Worker::strike(const core::IpAddress& client) {
+  if (config_.mitigation_socket.empty() || !offenders_.strike(client, now_s_)) return;
+  stats_.add(Counter::offenders);
+  const std::lock_guard lock(found_mutex_);
+  found_.push_back(client);
+}
+
+std::vector<core::IpAddress> Worker::takeOffenders() {
+  const std::lock_guard lock(found_mutex_);
+  return std::exchange(found_, {});
+}
 
 void Worker::onClientEvent(ClientConn& c, uint32_t events) {
   if (c.closed) return;
@@ -359,6 +373,7 @@ bool Worker::readHead(ClientConn& c) {
   const http::HeadEnd end = http::findHeadEnd(c.in, c.scanned);
   if (end.state == http::HeadEnd::State::kBareLf) {
     stats_.add(Counter::rejected_malformed);
+    strike(c.peer);
     respondOwn(c, 400, {}, "Bad request: a line ended without CR.\n", false);
     return false;
   }
@@ -366,6 +381,7 @@ bool Worker::readHead(ClientConn& c) {
     c.scanned = c.in.size();
     if (c.in.size() > config_.http.max_head_bytes) {
       stats_.add(Counter::rejected_malformed);
+      strike(c.peer);
       respondOwn(c, 431, {}, "Request head too large.\n", false);
     }
     return false;
@@ -374,6 +390,7 @@ bool Worker::readHead(ClientConn& c) {
   const std::string_view head(c.in.data(), end.length);
   if (const auto error = http::parseRequestHead(head, config_.http, c.request)) {
     stats_.add(Counter::rejected_malformed);
+    strike(c.peer);
     c.head_only = false;
     respondOwn(c, statusFor(*error), {}, std::string(http::describe(*error)) + "\n", false);
     return false;
@@ -390,12 +407,14 @@ bool Worker::readHead(ClientConn& c) {
   }
   if (req.method == http::Method::kConnect) {
     stats_.add(Counter::rejected_malformed);
+    strike(c.peer);
     respondOwn(c, 501, {}, "CONNECT is not served.\n", false);
     return false;
   }
   const auto verdict = clients_.request(c.peer, pathOf(req.target), now_ns_);
   if (verdict.refusal != policy::Refusal::kNone) {
     stats_.add(Counter::limited_requests);
+    strike(c.peer);
     const std::string retry = "Retry-After: " + std::to_string(verdict.retry_after_s) + "\r\n";
     answerHead(c, end.length, 429, retry, "text/plain; charset=utf-8", "Too many requests: slow down.\n");
     return !c.closed && c.state == ClientConn::State::kHead;
@@ -460,6 +479,7 @@ bool Worker::admitUnderAttack(ClientConn& c, const http::RequestHead& req, uint3
     const auto v = ch.verify(req.target, c.peer, now_s_);
     if (!v.ok) {
       stats_.add(Counter::challenge_failed);
+      strike(c.peer);
       answerHead(
           c, head_length, 403, {}, "text/plain; charset=utf-8",
           std::string("The check did not succeed (") + std::string(v.why) + "). Reload the page to try again.\n");
@@ -500,6 +520,7 @@ bool Worker::readBody(ClientConn& c) {
     c.in.erase(0, step.consumed);
     if (step.error) {
       stats_.add(Counter::rejected_malformed);
+      strike(c.peer);
       respondOwn(c, statusFor(*step.error), {}, std::string(http::describe(*step.error)) + "\n", false);
       return false;
     }
@@ -1050,6 +1071,7 @@ void Worker::sweep() {
   if (now_ns_ - last_table_sweep_ns_ >= kTableSweepNs) {
     last_table_sweep_ns_ = now_ns_;
     clients_.sweep(now_ns_);
+    offenders_.sweep(now_s_);
   }
 }
 

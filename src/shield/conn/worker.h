@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "shield/conn/shared_state.h"
 #include "shield/policy/client_table.h"
 #include "shield/policy/micro_cache.h"
+#include "shield/policy/offender_tracker.h"
 #include "shield/shield_config.h"
 #include "shield/shield_stats.h"
 
@@ -28,14 +30,18 @@ class TlsContext;
 class Worker {
  public:
   // `tls_fd` and `tls` (-1 and null without HTTPS): the HTTPS listener and its certificates.
-  Worker(const ShieldConfig& config, std::vector<Endpoint> origins, int listen_fd, int tls_fd, const TlsContext* tls,
-         ShieldStats& stats, const SharedState& shared);
+  Worker(const ShieldConfig& config, const std::vector<Endpoint>& origins, int listen_fd, int tls_fd,
+         const TlsContext* tls, ShieldStats& stats, const SharedState& shared);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
   // Serves until `stop` is set (checked at least every 100 ms).
   void run(const std::atomic<bool>& stop);
+
+  // The clients that became offenders since the last call (any thread; a lock only this and the
+  // rare new offender take).
+  [[nodiscard]] std::vector<core::IpAddress> takeOffenders();
 
  private:
   struct Origin {
@@ -45,6 +51,7 @@ class Worker {
   };
 
   void onAccept(int listen_fd, bool tls);
+  void strike(const core::IpAddress& client);  // a refusal: counts towards handing the client over
   bool handshake(ClientConn& c);
   long clientRead(ClientConn& c, bool& drained);
   long clientWrite(ClientConn& c, const char* data, std::size_t size);
@@ -97,6 +104,9 @@ class Worker {
   const SharedState& shared_;
   policy::ClientTable clients_;
   policy::MicroCache cache_;
+  policy::OffenderTracker offenders_;
+  std::mutex found_mutex_;
+  std::vector<core::IpAddress> found_;                                 // offenders not yet taken
   std::unordered_map<std::string, std::vector<ClientConn*>> waiting_;  // by cache key: requests a fetch will answer
   uint64_t now_ns_ = 0;
   uint64_t now_s_ = 0;  // wall clock, for the challenge's tokens

@@ -369,6 +369,14 @@ std::string htmlEscape(std::string_view s) {
   return out;
 }
 
+// "1 second", "90 seconds", "5 minutes", "3 hours": a duration in the page's words.
+std::string forHumans(uint32_t s) {
+  const auto count = [](uint32_t n, const char* unit) { return std::to_string(n) + " " + unit + (n == 1 ? "" : "s"); };
+  if (s < 120) return count(s, "second");
+  if (s < 2 * 3600) return count(s / 60, "minute");
+  return count(s / 3600, "hour");
+}
+
 // Fills @NAME@ placeholders (the template has no other '@'). Values are escaped by the caller.
 std::string fill(std::string_view tmpl, std::initializer_list<std::pair<std::string_view, std::string_view>> values) {
   std::string out;
@@ -408,12 +416,12 @@ h1{font-size:1.5em}code{word-break:break-all}#s{color:#566}</style>
 <h1>Checking your browser before you continue</h1>
 <p>This site is under heavy attack right now. To keep it available to real visitors, your browser
 first solves a small puzzle. It does this by itself and takes a moment; then you will be taken on
-to <code>@RETURN@</code>, and a cookie lets you in without this check for @PASS_MIN@ minutes.</p>
-<p id="s"></p>
+to <code>@RETURN@</code>, and a cookie lets you in without this check for @PASS_FOR@.</p>
+<p id="s" role="status"></p>
 <div id="pow" data-token="@TOKEN@" data-difficulty="@DIFFICULTY@" data-ttl="@TTL@"></div>
-<noscript><p>JavaScript is turned off, so the puzzle cannot run. Please wait @DELAY@ seconds: this
-page will then take you on by itself. If it does not, follow <a href="@NOJS@">this link</a> once
-@DELAY@ seconds have passed.</p></noscript>
+<noscript><p>JavaScript is turned off, so the puzzle cannot run. Please wait @WAIT@: this
+page will then take you on by itself. If it does not, follow <a href="@NOJS@">this link</a> after
+that.</p></noscript>
 <script>
 var K=[0x428a2f98,0x71374491,0xb5c0fbcf,0xe9b5dba5,0x3956c25b,0x59f111f1,0x923f82a4,0xab1c5ed5,
 0xd807aa98,0x12835b01,0x243185be,0x550c7dc3,0x72be5d74,0x80deb1fe,0x9bdc06a7,0xc19bf174,
@@ -509,11 +517,11 @@ std::string Challenger::challengePage(const core::IpAddress& client, std::string
   const std::string token = mac_->sign(std::move(payload));  // base64url: nothing to escape
   const std::string nojs = htmlEscape(std::string(kChallengePrefix) + "nojs?t=" + token);
   const std::string delay = std::to_string(config_.nojs_delay_s);
-  const std::string minutes = std::to_string(std::max<uint32_t>(1, config_.pass_ttl_s / 60));
   return fill(kPage, {{"DELAY", delay},
                       {"NOJS", nojs},
                       {"RETURN", htmlEscape(return_path)},
-                      {"PASS_MIN", minutes},
+                      {"WAIT", forHumans(config_.nojs_delay_s)},
+                      {"PASS_FOR", forHumans(config_.pass_ttl_s)},
                       {"TOKEN", htmlEscape(token)},
                       {"DIFFICULTY", std::to_string(d)},
                       {"TTL", std::to_string(config_.challenge_ttl_s)}});

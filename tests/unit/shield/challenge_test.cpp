@@ -261,6 +261,8 @@ TEST(ChallengePage, SaysWhatHappensAndCarriesTheTokenAndTheNoScriptPath) {
   EXPECT_NE(page.find("under heavy attack"), std::string::npos);
   EXPECT_NE(page.find("takes a moment"), std::string::npos);
   EXPECT_NE(page.find("JavaScript is turned off"), std::string::npos);
+  EXPECT_NE(page.find("Please wait 5 seconds"), std::string::npos);
+  EXPECT_NE(page.find("without this check for 60 minutes"), std::string::npos);
   const std::string token = tokenOf(page);
   ASSERT_TRUE(isBase64url(token) && token.size() >= 40) << token;
   EXPECT_EQ(attribute(page, "data-difficulty"), "12");
@@ -274,6 +276,16 @@ TEST(ChallengePage, SaysWhatHappensAndCarriesTheTokenAndTheNoScriptPath) {
     EXPECT_EQ(page.find(external), std::string::npos) << external;
   }
   EXPECT_NE(page.find("location.replace(\"/.rampart/challenge/verify?t=\"+T+\"&n=\"+s)"), std::string::npos);
+}
+
+TEST(ChallengePage, SaysHowLongInWords) {
+  ChallengeConfig c = config();
+  c.nojs_delay_s = 1;
+  c.pass_ttl_s = 7200;
+  const std::string page = Challenger(c).challengePage(ip("192.0.2.1"), "/", 12, kNow);
+  EXPECT_NE(page.find("Please wait 1 second:"), std::string::npos);
+  EXPECT_NE(page.find("for 2 hours."), std::string::npos);
+  EXPECT_NE(page.find("content=\"1;url="), std::string::npos);
 }
 
 TEST(ChallengePage, EscapesAHostileReturnPath) {
@@ -339,15 +351,15 @@ TEST(ChallengeVerify, RefusesWhatIsNotTheWork) {
   EXPECT_FALSE(ch.verify(verifyTarget(token, n), client, kNow - 61).ok) << "issued in the future";
 
   const std::string base = "/.rampart/challenge/verify?t=" + token;
+  const std::string query = "?t=" + token + "&n=" + std::to_string(n);
+  std::string two_tokens = base;
+  two_tokens.append("&t=").append(token).append("&n=").append(std::to_string(n));
   for (const std::string& bad : std::vector<std::string>{
            base, base + "&n=", base + "&n=-1", base + "&n=1x", base + "&n=" + std::string(21, '0'),
            base + "&n=" + std::to_string(n) + "&n=" + std::to_string(n),
-           "/.rampart/challenge/verify?n=" + std::to_string(n), "/.rampart/challenge/verify",
-           base + "&t=" + token + "&n=" + std::to_string(n),
-           "/.rampart/challenge/other?t=" + token + "&n=" + std::to_string(n),
-           "/.rampart/challenge/verifyx?t=" + token + "&n=" + std::to_string(n),
-           "/elsewhere/verify?t=" + token + "&n=" + std::to_string(n), base + "=&n=" + std::to_string(n),
-           base + "&n=" + std::to_string(n) + std::string(5000, 'x')}) {
+           "/.rampart/challenge/verify?n=" + std::to_string(n), "/.rampart/challenge/verify", two_tokens,
+           "/.rampart/challenge/other" + query, "/.rampart/challenge/verifyx" + query, "/elsewhere/verify" + query,
+           base + "=&n=" + std::to_string(n), base + "&n=" + std::to_string(n) + std::string(5000, 'x')}) {
     EXPECT_FALSE(ch.verify(bad, client, kNow).ok) << bad.substr(0, 120);
   }
   EXPECT_TRUE(ch.verify(base + "&n=" + std::to_string(n), client, kNow).ok);
@@ -533,7 +545,7 @@ class ChallengePageScript : public testing::Test {
     if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
   }
   std::string write(const std::string& name, const std::string& text) {
-    const std::string path = (dir_ / name).string();
+    std::string path = (dir_ / name).string();
     std::ofstream(path, std::ios::binary) << text;
     return path;
   }
