@@ -54,6 +54,30 @@ void readUnderAttack(Reader& parent, const toml::table& t, shield::ShieldConfig&
   if (c.nojs_delay_s >= c.challenge_ttl_s) {
     fail(r.source(), t.source(), "'nojs_delay_seconds' must be shorter than 'challenge_ttl_seconds'");
   }
+  if (const toml::array* list = r.array("crawler")) {
+    for (const toml::node& n : *list) {
+      if (!n.is_table()) fail(r.source(), n.source(), "each [[shield.under_attack.crawler]] must be a table");
+      Reader cr(*n.as_table(), r.source(), r.qualified("crawler"));
+      shield::policy::CrawlerRule rule;
+      if (!cr.string("user_agent", rule.user_agent) || rule.user_agent.empty()) {
+        fail(r.source(), n.source(), "a [[shield.under_attack.crawler]] needs a 'user_agent'");
+      }
+      if (const toml::array* nets = cr.array("networks")) {
+        for (const toml::node& net : *nets) {
+          const auto text = net.value_exact<std::string>();
+          const auto prefix = text ? core::Prefix::parse(*text) : std::nullopt;
+          if (!prefix) fail(r.source(), net.source(), "'networks' holds prefixes such as 66.249.64.0/19");
+          rule.networks.push_back(*prefix);
+        }
+      }
+      if (rule.networks.empty()) {
+        fail(r.source(), n.source(),
+             "a [[shield.under_attack.crawler]] needs 'networks': a user agent alone is forged at will");
+      }
+      cr.checkNoUnknownKeys();
+      s.crawlers.push_back(std::move(rule));
+    }
+  }
   r.checkNoUnknownKeys();
 }
 

@@ -9,6 +9,7 @@
 #include "shield/policy/attack_mode.h"
 #include "shield/policy/challenge.h"
 #include "shield/policy/client_limits.h"
+#include "shield/policy/crawlers.h"
 #include "shield/policy/micro_cache.h"
 #include "shield/policy/offender_tracker.h"
 
@@ -51,6 +52,7 @@ struct ShieldConfig {
   policy::ClientLimits clients;
   policy::AttackModeConfig attack_mode;  // [shield.under_attack]: when to challenge ...
   policy::ChallengeConfig challenge;     // ... and how
+  std::vector<policy::CrawlerRule> crawlers;  // ... and whom not to challenge
   policy::CacheConfig cache;             // [shield.cache]
   policy::OffenderConfig offenders;      // [shield.mitigation]: when a client is handed over ...
   std::string mitigation_socket;         // ... to the daemon on this control socket ("" = never)

@@ -41,7 +41,8 @@ namespace rampart::shield {
   X(passes_issued, "challenges solved: a pass cookie was issued")                                  \
   X(challenge_failed, "challenge answers refused (wrong, expired, too early)")                     \
   X(passed_with_pass, "requests let through under attack by a valid pass")                         \
-  X(exempt_paths, "requests let through under attack for /robots.txt or /.well-known/")            \
+  X(exempt_paths, "requests let through under attack for /robots.txt or /.well-known/")          \
+  X(crawlers_allowed, "requests let through under attack from a listed crawler (user agent and network)")            \
   X(cache_hits, "requests answered from the micro-cache")                                          \
   X(cache_misses, "cacheable requests fetched from the origin")                                    \
   X(cache_coalesced, "requests that waited for an identical request's fetch")                      \

@@ -10,7 +10,8 @@
 #      pass, with which curl gets the page;
 #   c. a client that never solves never sees the page: no cookie, forged cookies, a pass taken to
 #      another /24, a wrong nonce, a changed token (and the pass does work from its own /24);
-#   d. /robots.txt and /.well-known/ pass unchallenged.
+#   d. /robots.txt and /.well-known/ pass unchallenged;
+#   e. a listed crawler passes from its published networks only, and only with its user agent.
 # Loopback only; needs no root; bounded to 55 s.
 #
 # Usage: shield_challenge_test.sh PATH_TO_RAMPART
@@ -96,6 +97,9 @@ origins = ["127.0.0.1:$ORIGIN_PORT"]
 mode = "on"
 difficulty = 12
 nojs_delay_seconds = 1
+[[shield.under_attack.crawler]]
+user_agent = "RampartTestBot"
+networks = ["127.0.0.0/24"]
 TOML
 "$RAMPART" shield --config "$TMP/shield.toml" 2>"$TMP/shield.log" &
 PIDS+=("$!")
@@ -210,6 +214,14 @@ for path in /robots.txt /.well-known/x; do
   code=$(status "$URL$path")
   [[ $code == 200 ]] && has_marker && ok "d. $path passes unchallenged" || bad "d. $path gave $code"
 done
+
+# --- e. a listed crawler: its user agent from its published networks, and only both ------------------
+code=$(status "$URL/" -A "Mozilla/5.0 (compatible; RampartTestBot/1.0)")
+[[ $code == 200 ]] && has_marker && ok "e. the listed crawler from its network passes unchallenged" || bad "e. the crawler got $code"
+code=$(status "$URL/" -A "Mozilla/5.0 (compatible; RampartTestBot/1.0)" --interface 127.0.2.1)
+[[ $code == 503 ]] && ok "e. its user agent from elsewhere is challenged" || bad "e. the forged crawler got $code"
+code=$(status "$URL/" -A "Mozilla/5.0 (X11; Linux x86_64)")
+[[ $code == 503 ]] && ok "e. another user agent from the crawler's network is challenged" || bad "e. got $code"
 
 if ((FAILED)); then
   echo "FAIL shield_challenge; the shield's log ends with: $(tail -c 600 "$TMP/shield.log")"

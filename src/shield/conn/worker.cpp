@@ -500,6 +500,10 @@ bool Worker::admitUnderAttack(ClientConn& c, const http::RequestHead& req, uint3
       stats_.add(Counter::passed_with_pass);
       return true;
     }
+    if (http::equalsIgnoreCase(h.name, "user-agent") && policy::isAllowedCrawler(config_.crawlers, c.peer, h.value)) {
+      stats_.add(Counter::crawlers_allowed);
+      return true;
+    }
   }
   stats_.add(Counter::challenged);
   const std::string page = ch.challengePage(c.peer, req.target, difficulty, now_s_);
