@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/shield_settings.h"
 
+#include <algorithm>
+
 #include "shield/conn/endpoint.h"
 
 namespace rampart::app {
@@ -97,6 +99,13 @@ void readShield(Reader& r, shield::ShieldConfig& s) {
   r.number("workers", s.workers, 1, 256);
   r.number("max_connections", s.max_connections, 1, 10'000'000);
   r.string("stats_file", s.stats_file);
+  if (r.string("health_path", s.health_path) &&
+      (!s.health_path.starts_with('/') ||
+       std::any_of(s.health_path.begin(), s.health_path.end(), [](char ch) { return ch <= ' ' || ch == 0x7f; }))) {
+    fail(r.source(), r.table().get("health_path")->source(), "'shield.health_path' must be a path such as /health");
+  }
+  r.number("health_interval_ms", s.health_interval_ms, 100, 3'600'000);
+  r.number("health_timeout_ms", s.health_timeout_ms, 10, 60'000);
 
   if (const toml::table* t = r.subtable("limits")) {
     Reader lr(*t, r.source(), r.qualified("limits"));

@@ -46,17 +46,20 @@ struct ShieldConfig {
   unsigned workers = 2;                   // threads, each with its own socket and clients
   uint32_t max_connections = 20000;       // open client connections per worker
   std::size_t max_origin_idle = 64;       // kept-alive origin connections per origin per worker
+  std::string health_path;                // GET this on each origin now and then ("" = passive checks only)
+  uint32_t health_interval_ms = 2000;
+  uint32_t health_timeout_ms = 1000;
   TlsSettings tls;
   http::Limits http;
   Deadlines deadlines;
   policy::ClientLimits clients;
-  policy::AttackModeConfig attack_mode;  // [shield.under_attack]: when to challenge ...
-  policy::ChallengeConfig challenge;     // ... and how
+  policy::AttackModeConfig attack_mode;       // [shield.under_attack]: when to challenge ...
+  policy::ChallengeConfig challenge;          // ... and how
   std::vector<policy::CrawlerRule> crawlers;  // ... and whom not to challenge
-  policy::CacheConfig cache;             // [shield.cache]
-  policy::OffenderConfig offenders;      // [shield.mitigation]: when a client is handed over ...
-  std::string mitigation_socket;         // ... to the daemon on this control socket ("" = never)
-  std::string stats_file;                // a JSON document of the shield's counters, rewritten every second ("" = none)
+  policy::CacheConfig cache;                  // [shield.cache]
+  policy::OffenderConfig offenders;           // [shield.mitigation]: when a client is handed over ...
+  std::string mitigation_socket;              // ... to the daemon on this control socket ("" = never)
+  std::string stats_file;  // a JSON document of the shield's counters, rewritten every second ("" = none)
 };
 
 }  // namespace rampart::shield

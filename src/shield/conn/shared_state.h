@@ -15,6 +15,8 @@ struct SharedState {
   explicit SharedState(const policy::ChallengeConfig& c) : challenger(c) {}
   const policy::Challenger challenger;  // immutable after start: safe to share
   std::atomic<uint32_t> difficulty{0};  // 0: not under attack
+  // Per origin (by index): failed its last active health check. Sized before the workers start.
+  std::unique_ptr<std::atomic<bool>[]> origin_down;
 };
 
 }  // namespace rampart::shield::conn

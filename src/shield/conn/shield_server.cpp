@@ -7,10 +7,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "shield/conn/endpoint.h"
+#include "shield/conn/health_probe.h"
 #include "shield/conn/tls_context.h"
 #include "shield/conn/worker.h"
 
@@ -71,6 +73,7 @@ core::Status ShieldServer::start() {
     origins.push_back(*e);
   }
   if (origins.empty()) return core::failed("shield: no origin to forward to");
+  shared_->origin_down = std::make_unique<std::atomic<bool>[]>(origins.size());
   const unsigned n = std::max(1u, config_.workers);
   for (unsigned i = 0; i < n; ++i) {
     auto fd = listenOn(*listen);
@@ -98,6 +101,20 @@ core::Status ShieldServer::start() {
   for (unsigned i = 0; i < n; ++i) {
     threads_.emplace_back([this, i] { workers_[i]->run(stop_); });
   }
+  origin_endpoints_ = origins;
+  if (!config_.health_path.empty()) {
+    health_ = std::thread([this] {
+      while (!stop_.load()) {
+        for (std::size_t k = 0; k < origin_endpoints_.size(); ++k) {
+          const bool up = probeOrigin(origin_endpoints_[k], config_.health_path, config_.health_timeout_ms);
+          shared_->origin_down[k].store(!up);
+        }
+        for (uint32_t waited = 0; waited < config_.health_interval_ms && !stop_.load(); waited += 50) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+      }
+    });
+  }
   return core::okStatus();
 }
 
@@ -107,6 +124,7 @@ void ShieldServer::stop() {
     if (t.joinable()) t.join();
   }
   threads_.clear();
+  if (health_.joinable()) health_.join();
   workers_.clear();
   for (int fd : listen_fds_) close(fd);
   for (int fd : tls_fds_) close(fd);
@@ -161,6 +179,14 @@ std::vector<uint64_t> ShieldServer::totals() const {
   return t;
 }
 
+std::vector<std::string> ShieldServer::originsDown() const {
+  std::vector<std::string> down;
+  for (std::size_t k = 0; k < origin_endpoints_.size(); ++k) {
+    if (shared_->origin_down && shared_->origin_down[k].load()) down.push_back(config_.origins[k]);
+  }
+  return down;
+}
+
 uint64_t ShieldServer::openConnections() const {
   uint64_t n = 0;
   for (const auto& s : stats_) n += s->open_connections.load(std::memory_order_relaxed);
@@ -176,6 +202,7 @@ std::string ShieldServer::statsJson() const {
                         {"workers", stats_.size()},
                         {"open_connections", openConnections()},
                         {"under_attack", underAttack()},
+                        {"origins_down", originsDown()},
                         {"challenge_difficulty", shared_->difficulty.load()},
                         {"counters", counters}};
   return doc.dump(2) + "\n";

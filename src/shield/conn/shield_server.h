@@ -9,6 +9,7 @@
 
 #include "core/ip_address.h"
 #include "core/status.h"
+#include "shield/conn/endpoint.h"
 #include "shield/conn/shared_state.h"
 #include "shield/policy/attack_mode.h"
 #include "shield/shield_config.h"
@@ -44,6 +45,7 @@ class ShieldServer {
   // The counters summed over workers.
   [[nodiscard]] std::vector<uint64_t> totals() const;
   [[nodiscard]] uint64_t openConnections() const;
+  [[nodiscard]] std::vector<std::string> originsDown() const;  // by the active health checks
   // The counters as one JSON document (`rampart.shield.stats/1`).
   [[nodiscard]] std::string statsJson() const;
   [[nodiscard]] const ShieldConfig& config() const noexcept { return config_; }
@@ -60,6 +62,8 @@ class ShieldServer {
   std::vector<std::unique_ptr<ShieldStats>> stats_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> threads_;
+  std::thread health_;  // active origin health checks, when configured
+  std::vector<Endpoint> origin_endpoints_;
 };
 
 }  // namespace rampart::shield::conn

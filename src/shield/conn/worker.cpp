@@ -680,7 +680,8 @@ OriginConn* Worker::originFor(ClientConn& c) {
   std::size_t pick = next_origin_ % origins_.size();
   for (std::size_t i = 0; i < origins_.size(); ++i) {
     const std::size_t k = (next_origin_ + i) % origins_.size();
-    if (origins_[k].down_until_ns <= now_ns_) {
+    const bool checked_down = shared_.origin_down && shared_.origin_down[k].load(std::memory_order_relaxed);
+    if (origins_[k].down_until_ns <= now_ns_ && !checked_down) {
       pick = k;
       break;
     }

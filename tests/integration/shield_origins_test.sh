@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# The shield in front of two real origins (Python's http.server) with active health checks: both
+# serve in turn; when one dies the checks take it out and every request is still answered (no
+# 502), and when it comes back it serves again. Loopback only; needs no root.
+#
+# Usage: shield_origins_test.sh PATH_TO_RAMPART        Exit: 0 pass, 1 fail
+set -euo pipefail
+
+RAMPART=${1:?usage: shield_origins_test.sh PATH_TO_RAMPART}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/rampart-origins.XXXXXX")
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+FAILED=0
+ok() { echo "ok   $*"; }
+bad() {
+  echo "FAIL $*"
+  FAILED=1
+}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+A=$(free_port)
+B=$(free_port)
+PORT=$(free_port)
+python3 "$HERE/shield_origin.py" "$A" origin-a 0 >/dev/null 2>&1 &
+PID_A=$!
+PIDS+=("$PID_A")
+python3 "$HERE/shield_origin.py" "$B" origin-b 0 >/dev/null 2>&1 &
+PIDS+=("$!")
+for port in "$A" "$B"; do # both listening before the shield tries them
+  for _ in $(seq 50); do
+    curl -s --max-time 1 "http://127.0.0.1:$port/" >/dev/null && break
+    sleep 0.1
+  done
+done
+cat >"$TMP/shield.toml" <<TOML
+[shield]
+listen = "127.0.0.1:$PORT"
+origins = ["127.0.0.1:$A", "127.0.0.1:$B"]
+workers = 1
+health_path = "/"
+health_interval_ms = 200
+health_timeout_ms = 300
+stats_file = "$TMP/stats.json"
+[shield.cache]
+enabled = false
+[shield.under_attack]
+mode = "off"
+TOML
+"$RAMPART" shield --config "$TMP/shield.toml" 2>"$TMP/shield.log" &
+PIDS+=("$!")
+for _ in $(seq 50); do
+  curl -s --max-time 1 "http://127.0.0.1:$PORT/" >/dev/null && break
+  sleep 0.1
+done
+sleep 0.5
+# tally N: which origin answered each of N requests, and how many were not 200.
+tally() {
+  local a=0 b=0 other=0 body i
+  for ((i = 0; i < $1; i++)); do
+    body=$(curl -s --max-time 2 -w ' %{http_code}' "http://127.0.0.1:$PORT/?$i" || true)
+    case $body in *origin-a*" 200") a=$((a + 1)) ;; *origin-b*" 200") b=$((b + 1)) ;; *) other=$((other + 1)) ;; esac
+  done
+  echo "$a $b $other"
+}
+read -r a b other <<<"$(tally 20)"
+((a > 0 && b > 0 && other == 0)) && ok "both origins serve in turn ($a and $b of 20)" || bad "in turn: a=$a b=$b failed=$other"
+kill "$PID_A"
+wait "$PID_A" 2>/dev/null || true
+sleep 0.8
+read -r a b other <<<"$(tally 20)"
+down=$(python3 -c 'import json,sys; print(",".join(json.load(open(sys.argv[1]))["origins_down"]))' "$TMP/stats.json")
+((a == 0 && b == 20 && other == 0)) && [[ $down == "127.0.0.1:$A" ]] &&
+  ok "a dead origin is taken out by the checks: 20 of 20 answered by the other, none failed (down: $down)" ||
+  bad "after origin a died: a=$a b=$b failed=$other down='$down'"
+python3 "$HERE/shield_origin.py" "$A" origin-a 0 >/dev/null 2>&1 &
+PIDS+=("$!")
+sleep 1
+read -r a b other <<<"$(tally 20)"
+((a > 0 && b > 0 && other == 0)) && ok "back, it serves again ($a and $b of 20)" || bad "after a came back: a=$a b=$b failed=$other"
+exit $FAILED
