@@ -53,7 +53,8 @@ TEST(Forwarding, AChunkedBodyIsSentWithItsLength) {
 }
 
 TEST(Forwarding, IPv6ClientsAreQuotedInForwarded) {
-  const RequestHead req = parse("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+  const std::string text = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";  // the head's views point into it
+  const RequestHead req = parse(text);
   std::string out;
   appendOriginRequest(req, ClientInfo{"2001:db8::1", true}, out);
   EXPECT_NE(out.find("Forwarded: for=\"[2001:db8::1]\";proto=https\r\n"), std::string::npos) << out;
