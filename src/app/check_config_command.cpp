@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/check_config_command.h"
 
+#include <fmt/ranges.h>
+
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
@@ -29,6 +31,17 @@ int runCheckConfig(const std::string& path) {
       std::printf("  group %-12s host %llu pps / %llu bps, prefix %llu pps / %llu bps\n", g.name.c_str(),
                   static_cast<unsigned long long>(g.host.pps), static_cast<unsigned long long>(g.host.bps),
                   static_cast<unsigned long long>(g.prefix.pps), static_cast<unsigned long long>(g.prefix.bps));
+    }
+    if (const auto& sh = cfg.shield) {
+      static constexpr const char* kModes[] = {"off", "on", "auto"};
+      std::string line = fmt::format("  shield {} -> {}", sh->listen, fmt::join(sh->origins, ", "));
+      if (!sh->tls.listen.empty()) {
+        line += fmt::format(", HTTPS on {} ({} certificate(s))", sh->tls.listen, sh->tls.certificates.size());
+      }
+      line += fmt::format(", under attack: {}, cache {}", kModes[static_cast<int>(sh->attack_mode.setting)],
+                          sh->cache.enabled ? "on" : "off");
+      if (!sh->mitigation_socket.empty()) line += ", offenders to the mitigation";
+      std::printf("%s\n", line.c_str());
     }
     return kExitNoAttack;
   } catch (const ConfigError& e) {
