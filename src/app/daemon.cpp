@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/daemon.h"
 
+#include <fmt/ranges.h>
+
 #include <poll.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -233,6 +235,19 @@ int Daemon::run() {
     spdlog::info("control socket {}", config_.run.control_socket);
   }
 
+  if (config_.shield) {
+    // OpenSSL writes with write(): a client gone mid-response must be an EPIPE, not a SIGPIPE.
+    std::signal(SIGPIPE, SIG_IGN);
+    config_.shield->hand_off = config_.shield->hand_off || planes_.mitigator != nullptr;
+    shield_ = std::make_unique<shield::conn::ShieldServer>(*config_.shield);
+    if (auto st = shield_->start(); !st) {
+      spdlog::error("{}", st.error());
+      return kExitError;
+    }
+    spdlog::info("shield: listening on {} with {} worker(s), forwarding to {}", config_.shield->listen,
+                 config_.shield->workers, fmt::join(config_.shield->origins, ", "));
+  }
+
   const int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
   if (sfd < 0) {
     spdlog::error("signalfd: {}", std::strerror(errno));
@@ -275,7 +290,9 @@ int Daemon::run() {
       }
     }
     tick(clock_.nowNs());
+    if (shield_) tickShield(clock_.nowNs());
   }
+  if (shield_) shield_->stop();
   (void)stopWorkers();
   writeStats(clock_.nowNs());
   emit(engine_->detector.finish(engine_->counters), clock_.nowNs());
@@ -283,6 +300,28 @@ int Daemon::run() {
   close(sfd);
   std::fflush(events_);
   return 0;
+}
+
+void Daemon::tickShield(uint64_t now_ns) {
+  if (now_ns < next_shield_tick_ns_) return;
+  next_shield_tick_ns_ = now_ns + 1'000'000'000;
+  if (const std::string change = shield_->tick(); !change.empty()) spdlog::warn("{}", change);
+  // Offenders go to this daemon's own mitigation, as a `rampart block` would put them.
+  for (const core::IpAddress& a : shield_->takeOffenders()) {
+    const std::string source = a.toString() + (a.isV4() ? "/32" : "/128");
+    const nlohmann::json answer =
+        control({{"command", "block"},
+                 {"kind", "drop-source"},
+                 {"rule", {{"source", source}, {"destination", a.isV4() ? "0.0.0.0/0" : "::/0"}}},
+                 {"duration_s", config_.shield->offenders.block_seconds},
+                 {"reason", "shield: refused again and again (429s, limits, malformed requests)"}});
+    if (answer.value("ok", false)) {
+      spdlog::warn("shield: {} handed to the mitigation: dropped for {} s", source,
+                   config_.shield->offenders.block_seconds);
+    } else {
+      spdlog::warn("shield: the mitigation refused {}: {}", source, answer.value("error", std::string("refused")));
+    }
+  }
 }
 
 // Folds what every worker counted since the last fold into the view. Workers are asked first, all

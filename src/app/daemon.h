@@ -17,6 +17,7 @@
 #include "mitigate/xdp/xdp_sample_reader.h"
 #include "sensor/af_packet_source.h"
 #include "sensor/udp_listener.h"
+#include "shield/conn/shield_server.h"
 
 namespace rampart::app {
 
@@ -48,6 +49,8 @@ class Daemon {
   void drainFlows(FlowSensor& sensor);
   void drainXdp();
   [[nodiscard]] nlohmann::json control(const nlohmann::json& request);
+  // Once a second: the shield's under-attack decision, and its offenders to the mitigation.
+  void tickShield(uint64_t now_ns);
   bool openEvents();
   void fold();
   void foldShard(const CaptureShard& shard);
@@ -66,6 +69,8 @@ class Daemon {
   std::vector<std::unique_ptr<FlowSensor>> flow_sensors_;
   MitigationPlanes planes_;
   std::optional<ControlServer> control_;
+  std::unique_ptr<shield::conn::ShieldServer> shield_;  // a [shield] section: the L7 shield, in this process
+  uint64_t next_shield_tick_ns_ = 0;
   std::unique_ptr<Notifier> notifier_;
   std::optional<mitigate::xdp::XdpSampleReader> xdp_samples_;  // the xdp sensor
   uint32_t xdp_sample_one_in_ = 1;

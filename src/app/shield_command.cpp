@@ -86,6 +86,11 @@ int runShield(const std::string& config_path) {
   }
   const std::string stats_file = cfg.shield->stats_file;
   const std::string mitigation_socket = cfg.shield->mitigation_socket;
+  if (cfg.shield->hand_off && mitigation_socket.empty()) {
+    spdlog::error("{}: [shield.mitigation] needs 'control_socket' (the daemon's) when the shield runs alone",
+                  config_path);
+    return kExitError;
+  }
   const uint32_t block_seconds = cfg.shield->offenders.block_seconds;
   auto server = std::make_unique<shield::conn::ShieldServer>(std::move(*cfg.shield));
   if (auto s = server->start(); !s) {

@@ -155,9 +155,8 @@ void readShield(Reader& r, shield::ShieldConfig& s) {
   if (const toml::table* t = r.subtable("under_attack")) readUnderAttack(r, *t, s);
   if (const toml::table* t = r.subtable("mitigation")) {
     Reader mr(*t, r.source(), r.qualified("mitigation"));
-    if (!mr.string("control_socket", s.mitigation_socket)) {
-      fail(r.source(), t->source(), "[shield.mitigation] needs 'control_socket': the daemon's [control] socket");
-    }
+    s.hand_off = true;
+    mr.string("control_socket", s.mitigation_socket);  // `rampart shield` needs it; `rampart run` hands over in-process
     mr.number("strikes", s.offenders.strikes, 1, 1'000'000'000);
     mr.number("window_seconds", s.offenders.window_seconds, 1, 86400);
     mr.number("block_seconds", s.offenders.block_seconds, 1, 30 * 86400);

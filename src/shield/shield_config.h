@@ -59,6 +59,7 @@ struct ShieldConfig {
   policy::CacheConfig cache;                  // [shield.cache]
   policy::OffenderConfig offenders;           // [shield.mitigation]: when a client is handed over ...
   std::string mitigation_socket;              // ... to the daemon on this control socket ("" = never)
+  bool hand_off = false;                      // offenders are handed over at all (`rampart run` does it in-process)
   std::string stats_file;  // a JSON document of the shield's counters, rewritten every second ("" = none)
 };
 

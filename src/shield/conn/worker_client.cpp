@@ -30,7 +30,7 @@ using namespace worker_io;  // NOLINT(google-build-using-namespace): the worker'
 // --- the client side ----------------------------------------------------------------------------
 
 void Worker::strike(const core::IpAddress& client) {
-  if (config_.mitigation_socket.empty() || !offenders_.strike(client, now_s_)) return;
+  if (!config_.hand_off || !offenders_.strike(client, now_s_)) return;
   stats_.add(Counter::offenders);
   const std::lock_guard lock(found_mutex_);
   found_.push_back(client);
