@@ -171,6 +171,14 @@ void readShield(Reader& r, shield::ShieldConfig& s) {
     cr.number("default_ttl_ms", c.default_ttl_ms, 0, 3'600'000);
     cr.number("max_ttl_ms", c.max_ttl_ms, 0, 86'400'000);
     cr.number("stale_ms", c.stale_ms, 0, 86'400'000);
+    if (const toml::array* paths = cr.array("keep_query_paths")) {
+      for (const toml::node& n : *paths) {
+        const auto path = n.value_exact<std::string>();
+        if (!path || !path->starts_with('/'))
+          fail(r.source(), n.source(), "'keep_query_paths' holds paths such as /search");
+        c.keep_query_paths.push_back(*path);
+      }
+    }
     cr.checkNoUnknownKeys();
   }
   if (const toml::table* t = r.subtable("tls")) {

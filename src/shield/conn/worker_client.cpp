@@ -218,7 +218,8 @@ bool Worker::readHead(ClientConn& c) {
   if (cache_.config().enabled &&
       policy::MicroCache::requestCacheable(req, difficulty > 0, shared_.challenger.config().cookie_name)) {
     // Under attack the query is left out: random query strings are how floods bust caches.
-    c.cache_key = policy::MicroCache::key(req.host, req.target, difficulty > 0);
+    c.cache_key =
+        policy::MicroCache::key(req.host, req.target, difficulty > 0 && !cache_.keepsQuery(pathOf(req.target)));
   }
   const bool expect_continue = req.expect_continue;
   c.body.clear();

@@ -34,6 +34,11 @@ std::string MicroCache::key(std::string_view host, std::string_view target, bool
   return k;
 }
 
+bool MicroCache::keepsQuery(std::string_view path) const noexcept {
+  return std::any_of(config_.keep_query_paths.begin(), config_.keep_query_paths.end(),
+                     [&](const std::string& prefix) { return path.starts_with(prefix); });
+}
+
 bool MicroCache::requestCacheable(const http::RequestHead& req, bool under_attack, std::string_view own_cookie) {
   if (req.method != http::Method::kGet && req.method != http::Method::kHead) return false;
   if (req.chunked || (req.content_length && *req.content_length > 0)) return false;

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "shield/http/http_head.h"
 
@@ -15,11 +17,12 @@ namespace rampart::shield::policy {
 // `[shield.cache]`: a short-lived cache that absorbs floods of identical requests.
 struct CacheConfig {
   bool enabled = true;
-  std::size_t max_bytes = 32u << 20;        // per worker
-  std::size_t max_object_bytes = 1u << 20;  // larger responses are passed on, not kept
-  uint32_t default_ttl_ms = 1000;           // freshness when the origin gives none
-  uint32_t max_ttl_ms = 60'000;             // an origin's max-age is capped to this
-  uint32_t stale_ms = 300'000;              // how long an expired entry may stand in for a failing origin
+  std::size_t max_bytes = 32u << 20;          // per worker
+  std::size_t max_object_bytes = 1u << 20;    // larger responses are passed on, not kept
+  uint32_t default_ttl_ms = 1000;             // freshness when the origin gives none
+  uint32_t max_ttl_ms = 60'000;               // an origin's max-age is capped to this
+  uint32_t stale_ms = 300'000;                // how long an expired entry may stand in for a failing origin
+  std::vector<std::string> keep_query_paths;  // path prefixes whose query stays in the key, even under attack
 };
 
 // A per-worker micro-cache of whole responses (head and body as sent to clients), least recently
@@ -28,11 +31,15 @@ struct CacheConfig {
 // an origin lets shared caches keep are stored.
 class MicroCache {
  public:
-  explicit MicroCache(CacheConfig config) : config_(config) {}
+  explicit MicroCache(CacheConfig config) : config_(std::move(config)) {}
 
   // The key of a request: host and path, and the query unless it is ignored (under attack, when
   // random query strings are how floods bust caches).
   [[nodiscard]] static std::string key(std::string_view host, std::string_view target, bool ignore_query);
+
+  // Whether under attack the query of a request for `path` still belongs in its key: the page
+  // depends on it (a search), so the configuration lists it in keep_query_paths.
+  [[nodiscard]] bool keepsQuery(std::string_view path) const noexcept;
 
   // Whether a request may be answered from the cache at all: GET or HEAD, no credentials, and
   // (unless `under_attack`) no `Cache-Control: no-cache` or `Pragma: no-cache` from the client.

@@ -39,6 +39,18 @@ TEST(MicroCache, KeysIgnoreTheQueryOnlyWhenAsked) {
   EXPECT_EQ(MicroCache::key("site.test", "/a?x=1", true), MicroCache::key("site.test", "/a?cachebust=9", true));
 }
 
+TEST(MicroCache, ListedPathsKeepTheirQueryUnderAttack) {
+  CacheConfig cfg;
+  cfg.keep_query_paths = {"/search"};
+  const MicroCache c(cfg);
+  EXPECT_TRUE(c.keepsQuery("/search"));
+  EXPECT_TRUE(c.keepsQuery("/search/advanced"));
+  EXPECT_FALSE(c.keepsQuery("/"));
+  EXPECT_FALSE(c.keepsQuery("/news"));
+  EXPECT_FALSE(MicroCache(CacheConfig{}).keepsQuery("/search"))
+      << "nothing listed: every query is dropped under attack";
+}
+
 TEST(MicroCache, WhichRequestsMayBeServedFromIt) {
   EXPECT_TRUE(MicroCache::requestCacheable(request("GET / HTTP/1.1\r\nHost: a\r\n\r\n"), false, "rampart_pass"));
   EXPECT_TRUE(MicroCache::requestCacheable(request("HEAD / HTTP/1.1\r\nHost: a\r\n\r\n"), false, "rampart_pass"));
