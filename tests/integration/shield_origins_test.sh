@@ -9,30 +9,23 @@
 set -euo pipefail
 
 RAMPART=${1:?usage: shield_origins_test.sh PATH_TO_RAMPART}
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/rampart-origins.XXXXXX")
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
+# shellcheck source=shield_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/shield_lib.sh" # TMP, BG_PIDS, free_port and the cleanup
+HERE=$SHIELD_LIB_DIR
 FAILED=0
 ok() { echo "ok   $*"; }
 bad() {
   echo "FAIL $*"
   FAILED=1
 }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 A=$(free_port)
 B=$(free_port)
 PORT=$(free_port)
 python3 "$HERE/shield_origin.py" "$A" origin-a 0 >/dev/null 2>&1 &
 PID_A=$!
-PIDS+=("$PID_A")
+BG_PIDS+=("$PID_A")
 python3 "$HERE/shield_origin.py" "$B" origin-b 0 >/dev/null 2>&1 &
-PIDS+=("$!")
+BG_PIDS+=("$!")
 for port in "$A" "$B"; do # both listening before the shield tries them
   for _ in $(seq 50); do
     curl -s --max-time 1 "http://127.0.0.1:$port/" >/dev/null && break
@@ -54,7 +47,7 @@ enabled = false
 mode = "off"
 TOML
 "$RAMPART" shield --config "$TMP/shield.toml" 2>"$TMP/shield.log" &
-PIDS+=("$!")
+BG_PIDS+=("$!")
 for _ in $(seq 50); do
   curl -s --max-time 1 "http://127.0.0.1:$PORT/" >/dev/null && break
   sleep 0.1
@@ -80,7 +73,7 @@ down=$(python3 -c 'import json,sys; print(",".join(json.load(open(sys.argv[1]))[
   ok "a dead origin is taken out by the checks: 20 of 20 answered by the other, none failed (down: $down)" ||
   bad "after origin a died: a=$a b=$b failed=$other down='$down'"
 python3 "$HERE/shield_origin.py" "$A" origin-a 0 >/dev/null 2>&1 &
-PIDS+=("$!")
+BG_PIDS+=("$!")
 sleep 1
 read -r a b other <<<"$(tally 20)"
 ((a > 0 && b > 0 && other == 0)) && ok "back, it serves again ($a and $b of 20)" || bad "after a came back: a=$a b=$b failed=$other"

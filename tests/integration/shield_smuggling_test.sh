@@ -10,22 +10,14 @@
 set -euo pipefail
 
 RAMPART=${1:?usage: shield_smuggling_test.sh PATH_TO_RAMPART}
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/rampart-smuggling.XXXXXX")
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=shield_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/shield_lib.sh" # TMP, BG_PIDS, free_port and the cleanup
+HERE=$SHIELD_LIB_DIR
 ORIGIN_PORT=$(free_port)
 SHIELD_PORT=$(free_port)
 
 python3 "$HERE/shield_smuggling.py" origin "$ORIGIN_PORT" "$TMP/origin.jsonl" &
-PIDS+=("$!")
+BG_PIDS+=("$!")
 cat >"$TMP/shield.toml" <<TOML
 [shield]
 listen = "127.0.0.1:$SHIELD_PORT"
@@ -33,7 +25,7 @@ origins = ["127.0.0.1:$ORIGIN_PORT"]
 workers = 2
 TOML
 "$RAMPART" shield --config "$TMP/shield.toml" 2>"$TMP/shield.log" &
-PIDS+=("$!")
+BG_PIDS+=("$!")
 for _ in $(seq 50); do
   grep -q 'shield: listening on' "$TMP/shield.log" 2>/dev/null && break
   sleep 0.1
