@@ -114,6 +114,16 @@ void readShield(Reader& r, shield::ShieldConfig& s) {
     lr.number("max_body_bytes", s.http.max_body_bytes, 0, 1ULL << 32);
     lr.checkNoUnknownKeys();
   }
+  if (const toml::table* t = r.subtable("http2")) {
+    Reader hr(*t, r.source(), r.qualified("http2"));
+    shield::h2::Limits& h = s.http2;
+    hr.boolean("enabled", h.enabled);
+    hr.number("max_concurrent_streams", h.max_concurrent_streams, 1, 10'000);
+    hr.number("reset_burst", h.reset_burst, 1, 1'000'000);
+    hr.number("reset_rate", h.reset_rate, 1, 1'000'000);
+    hr.number("window_bytes", h.window_bytes, 65'535, (1u << 31) - 1);
+    hr.checkNoUnknownKeys();
+  }
   if (const toml::table* t = r.subtable("deadlines")) {
     Reader dr(*t, r.source(), r.qualified("deadlines"));
     shield::Deadlines& d = s.deadlines;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "shield/h2/limits.h"
 #include "shield/http/http_head.h"
 #include "shield/policy/attack_mode.h"
 #include "shield/policy/challenge.h"
@@ -51,6 +52,7 @@ struct ShieldConfig {
   uint32_t health_timeout_ms = 1000;
   TlsSettings tls;
   http::Limits http;
+  h2::Limits http2;  // [shield.http2]
   Deadlines deadlines;
   policy::ClientLimits clients;
   policy::AttackModeConfig attack_mode;       // [shield.under_attack]: when to challenge ...

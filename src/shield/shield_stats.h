@@ -47,7 +47,11 @@ namespace rampart::shield {
   X(cache_misses, "cacheable requests fetched from the origin")                                           \
   X(cache_coalesced, "requests that waited for an identical request's fetch")                             \
   X(cache_stale_served, "requests answered with stale content because the origin failed")                 \
-  X(offenders, "clients that earned a drop in the data plane (handed to the mitigation)")
+  X(offenders, "clients that earned a drop in the data plane (handed to the mitigation)")                 \
+  X(h2_connections, "connections that spoke HTTP/2 (ALPN h2, or h2c with prior knowledge)")               \
+  X(h2_streams, "HTTP/2 streams that carried a request")                                                  \
+  X(h2_resets_received, "RST_STREAM frames received from clients")                                        \
+  X(h2_misbehaved, "HTTP/2 connections ended for a flood or a protocol error (GOAWAY)")
 
 enum class Counter : std::size_t {
 #define RAMPART_X(name, help) name,

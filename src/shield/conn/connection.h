@@ -3,9 +3,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "core/ip_address.h"
+#include "shield/h2/session.h"
 #include "shield/http/chunked_decoder.h"
 #include "shield/http/http_head.h"
 
@@ -26,13 +29,15 @@ struct OriginConn;
 struct ClientConn : Pollable {
   // kHead: reading a request head; kBody: its body; kAnswering: the answer (the origin's or the
   // shield's own) is on its way; kClosing: a last answer is being sent, then the connection closes.
-  enum class State : uint8_t { kHead, kBody, kAnswering, kClosing };
+  // kH2: an HTTP/2 connection, whose requests are its streams'.
+  enum class State : uint8_t { kHead, kBody, kAnswering, kClosing, kH2 };
 
   explicit ClientConn(const http::Limits& limits) : Pollable(Kind::kClient), chunks(limits) {}
 
   int fd = -1;
   std::size_t slot = 0;      // index in the worker's list
   SSL* ssl = nullptr;        // HTTPS: every byte goes through it
+  bool https = false;        // came over TLS (a stream too: it has no SSL of its own)
   bool handshaking = false;  // the TLS handshake is not done yet
   core::IpAddress peer;
   std::string peer_text;
@@ -67,6 +72,21 @@ struct ClientConn : Pollable {
   uint64_t send_start_ns = 0;  // the response began to be sent
   uint64_t sent_bytes = 0;     // of the current response
   uint64_t dispatched_ns = 0;
+
+  // HTTP/2. A connection has a session and its streams; each stream is a ClientConn of its own,
+  // without a socket, whose request arrives (and whose answer is written) as HTTP/1.1 bytes, so it
+  // takes the path an HTTP/1.1 request takes. Its answer's head goes to the session as fields and
+  // its body is pulled from `out` as the client's window allows.
+  std::unique_ptr<h2::Session> h2;
+  std::vector<ClientConn*> streams;  // open, with a request (at most max_concurrent_streams)
+  bool served = false;               // a request has arrived: the idle deadline applies, not the head's
+  bool pumping = false;              // inside pumpH2: a nested call asks for another round instead
+  bool pump_again = false;
+  uint64_t resets_counted = 0;   // of the session's, already added to the stats
+  ClientConn* parent = nullptr;  // a stream: its connection
+  int32_t stream_id = 0;
+  bool responded = false;  // a stream: its answer's head has been given to the session
+  bool ended = false;      // a stream: the session closed it (no RST_STREAM is owed)
 };
 
 // A connection to an origin, idle in its origin's pool or serving one client request.

@@ -84,7 +84,7 @@ core::Status ShieldServer::start() {
     const auto tls_listen = Endpoint::parse(config_.tls.listen);
     if (!tls_listen)
       return core::failed(fmt::format("shield tls listen '{}': not an address:port", config_.tls.listen));
-    auto loaded = TlsContext::load(config_.tls.certificates);
+    auto loaded = TlsContext::load(config_.tls.certificates, config_.http2.enabled);
     if (!loaded) return core::failed(loaded.error());
     tls_ = std::move(loaded).value();
     for (unsigned i = 0; i < n; ++i) {

@@ -55,7 +55,8 @@ bool nameMatches(const std::string& pattern, const std::string& host) {
 
 }  // namespace
 
-core::Result<std::unique_ptr<TlsContext>, std::string> TlsContext::load(const std::vector<TlsCertificate>& certs) {
+core::Result<std::unique_ptr<TlsContext>, std::string> TlsContext::load(const std::vector<TlsCertificate>& certs,
+                                                                        bool h2) {
   using R = core::Result<std::unique_ptr<TlsContext>, std::string>;
   if (certs.empty()) return R::failure("TLS needs at least one certificate");
   std::unique_ptr<TlsContext> t(new TlsContext());
@@ -82,6 +83,7 @@ core::Result<std::unique_ptr<TlsContext>, std::string> TlsContext::load(const st
   for (Site& s : t->sites_) {
     SSL_CTX_set_tlsext_servername_callback(s.ctx, &TlsContext::onServerName);
     SSL_CTX_set_tlsext_servername_arg(s.ctx, t.get());
+    SSL_CTX_set_alpn_select_cb(s.ctx, h2 ? &TlsContext::onAlpnH2 : &TlsContext::onAlpnH1, nullptr);
   }
   return R(std::move(t));
 }
@@ -117,6 +119,41 @@ int TlsContext::onServerName(SSL* ssl, int* /*alert*/, void* arg) {
     SSL_set_SSL_CTX(ssl, s->ctx);
   }
   return SSL_TLSEXT_ERR_OK;
+}
+
+namespace {
+
+// The server's choice among the client's ALPN protocols: the first of `ours` the client offers.
+// No overlap (or no ALPN): the handshake goes on and the connection speaks HTTP/1.1.
+int selectAlpn(const unsigned char** out, unsigned char* outlen, const unsigned char* in, unsigned int inlen,
+               std::string_view ours) {
+  unsigned char* chosen = nullptr;
+  auto* wire = reinterpret_cast<unsigned char*>(const_cast<char*>(ours.data()));
+  if (SSL_select_next_proto(&chosen, outlen, wire, static_cast<unsigned>(ours.size()), in, inlen) !=
+      OPENSSL_NPN_NEGOTIATED) {
+    return SSL_TLSEXT_ERR_NOACK;
+  }
+  *out = chosen;
+  return SSL_TLSEXT_ERR_OK;
+}
+
+}  // namespace
+
+int TlsContext::onAlpnH2(SSL*, const unsigned char** out, unsigned char* outlen, const unsigned char* in,
+                         unsigned int inlen, void*) {
+  return selectAlpn(out, outlen, in, inlen, std::string_view("\x02h2\x08http/1.1", 12));
+}
+
+int TlsContext::onAlpnH1(SSL*, const unsigned char** out, unsigned char* outlen, const unsigned char* in,
+                         unsigned int inlen, void*) {
+  return selectAlpn(out, outlen, in, inlen, std::string_view("\x08http/1.1", 9));
+}
+
+bool TlsContext::negotiatedH2(const SSL* ssl) {
+  const unsigned char* proto = nullptr;
+  unsigned int len = 0;
+  SSL_get0_alpn_selected(ssl, &proto, &len);
+  return len == 2 && proto[0] == 'h' && proto[1] == '2';
 }
 
 }  // namespace rampart::shield::conn

@@ -20,13 +20,16 @@ namespace rampart::shield::conn {
 // contexts are safe to share once set up).
 class TlsContext {
  public:
-  static core::Result<std::unique_ptr<TlsContext>, std::string> load(const std::vector<TlsCertificate>& certs);
+  // `h2`: HTTP/2 is offered by ALPN (before http/1.1).
+  static core::Result<std::unique_ptr<TlsContext>, std::string> load(const std::vector<TlsCertificate>& certs, bool h2);
   ~TlsContext();
   TlsContext(const TlsContext&) = delete;
   TlsContext& operator=(const TlsContext&) = delete;
 
   // A new server-side connection on `fd` (non-blocking), ready for SSL_do_handshake.
   [[nodiscard]] SSL* accept(int fd) const;
+  // After the handshake: whether the client and the shield agreed on HTTP/2.
+  [[nodiscard]] static bool negotiatedH2(const SSL* ssl);
 
  private:
   struct Site {
@@ -35,6 +38,10 @@ class TlsContext {
   };
   TlsContext() = default;
   static int onServerName(SSL* ssl, int* alert, void* arg);
+  static int onAlpnH2(SSL* ssl, const unsigned char** out, unsigned char* outlen, const unsigned char* in,
+                      unsigned int inlen, void* arg);
+  static int onAlpnH1(SSL* ssl, const unsigned char** out, unsigned char* outlen, const unsigned char* in,
+                      unsigned int inlen, void* arg);
   [[nodiscard]] const Site* siteFor(const char* name) const;
 
   std::vector<Site> sites_;

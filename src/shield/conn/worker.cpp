@@ -48,7 +48,7 @@ Worker::Worker(const ShieldConfig& config, const std::vector<Endpoint>& origins,
 
 Worker::~Worker() {
   for (auto& c : conns_) {
-    if (c->closed) continue;
+    if (c->closed || c->parent) continue;
     if (c->ssl) SSL_free(c->ssl);
     close(c->fd);
   }
@@ -109,7 +109,7 @@ void Worker::onAccept(int listen_fd, bool tls) {
     const int fd = accept4(listen_fd, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) return;
     const core::IpAddress address = peerAddress(peer);
-    if (conns_.size() >= config_.max_connections) {
+    if (connections_ >= config_.max_connections) {
       stats_.add(Counter::refused_worker_full);
       closeWithReset(fd);
       continue;
@@ -135,13 +135,15 @@ void Worker::onAccept(int listen_fd, bool tls) {
         continue;
       }
       c->handshaking = true;
+      c->https = true;
       c->head_start_ns = now_ns_;  // the handshake counts against the head's deadline
     }
     c->slot = conns_.size();
     watch(fd, c.get());
     conns_.push_back(std::move(c));
+    ++connections_;
     stats_.add(Counter::accepted);
-    stats_.open_connections.store(conns_.size(), std::memory_order_relaxed);
+    stats_.open_connections.store(connections_, std::memory_order_relaxed);
   }
 }
 
@@ -150,14 +152,25 @@ void Worker::onAccept(int listen_fd, bool tls) {
 void Worker::closeClient(ClientConn& c) {
   if (c.closed) return;
   c.closed = true;
-  clients_.release(c.peer);
-  (void)epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, c.fd, nullptr);
-  if (c.ssl) {
-    if (!c.handshaking) (void)SSL_shutdown(c.ssl);  // close_notify, if the socket takes it now
-    SSL_free(c.ssl);
-    c.ssl = nullptr;
+  if (ClientConn* p = c.parent) {  // a stream: its connection stays
+    std::erase(p->streams, &c);
+    if (p->streams.empty()) p->idle_since_ns = now_ns_;
+    if (!c.ended && !p->closed) {  // given up before its end: the client is told
+      p->h2->reset(c.stream_id);
+      pumpH2(*p);
+    }
+  } else {
+    for (ClientConn* s : std::vector<ClientConn*>(c.streams)) closeClient(*s);
+    --connections_;
+    clients_.release(c.peer);
+    (void)epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, c.fd, nullptr);
+    if (c.ssl) {
+      if (!c.handshaking) (void)SSL_shutdown(c.ssl);  // close_notify, if the socket takes it now
+      SSL_free(c.ssl);
+      c.ssl = nullptr;
+    }
+    close(c.fd);
   }
-  close(c.fd);
   if (OriginConn* o = c.origin) {  // mid-answer: that origin connection cannot be reused
     c.origin = nullptr;
     o->client = nullptr;
@@ -199,7 +212,7 @@ void Worker::reap() {
     }
     origin_conns_.pop_back();
   }
-  if (!dead_clients_.empty()) stats_.open_connections.store(conns_.size(), std::memory_order_relaxed);
+  if (!dead_clients_.empty()) stats_.open_connections.store(connections_, std::memory_order_relaxed);
   dead_clients_.clear();
   dead_origins_.clear();
 }
@@ -217,11 +230,22 @@ void Worker::sweep() {
       }
       continue;
     }
-    if (c.state == ClientConn::State::kHead) {
+    if (c.state == ClientConn::State::kH2) {
+      // A connection with no stream open: first its head deadline (a preface and no request
+      // is a slowloris too), then the idle one. Pings do not keep it.
+      const uint64_t quiet = now_ns_ - c.idle_since_ns;
+      if (c.streams.empty() && (quiet > (c.served ? d.idle_ms : d.header_ms) * kMsNs)) {
+        stats_.add(c.served ? Counter::idle_closed : Counter::header_timeouts);
+        c.h2->shutdown();
+        pumpH2(c);
+        closeClient(c);
+        continue;
+      }
+    } else if (c.state == ClientConn::State::kHead) {
       if (c.head_start_ns != 0 && now_ns_ - c.head_start_ns > d.header_ms * kMsNs) {
         stats_.add(Counter::header_timeouts);
         respondOwn(c, 408, {}, "The request took too long to arrive.\n", false);
-      } else if (c.head_start_ns == 0 && c.in.empty() && now_ns_ - c.idle_since_ns > d.idle_ms * kMsNs) {
+      } else if (c.head_start_ns == 0 && c.in.empty() && !c.parent && now_ns_ - c.idle_since_ns > d.idle_ms * kMsNs) {
         stats_.add(Counter::idle_closed);
         closeClient(c);
       }

@@ -11,6 +11,7 @@
 
 #include "shield/conn/endpoint.h"
 #include "shield/conn/shared_state.h"
+#include "shield/h2/session.h"
 #include "shield/policy/client_table.h"
 #include "shield/policy/micro_cache.h"
 #include "shield/policy/offender_tracker.h"
@@ -59,6 +60,7 @@ class Worker {
   void onOriginEvent(OriginConn& o, uint32_t events);
   bool readSome(ClientConn& c);
   void processClient(ClientConn& c);
+  void readRequests(ClientConn& c);
   bool readHead(ClientConn& c);
   bool readBody(ClientConn& c);
   // Under attack: whether the request may go on to the origin; if not, it has been answered.
@@ -77,6 +79,14 @@ class Worker {
   void respondOwn(ClientConn& c, uint16_t status, std::string_view extra_headers, std::string_view body,
                   bool keep_alive);
   void flushClient(ClientConn& c);
+  bool writeOut(ClientConn& c);  // sends what `out` holds: true when all of it went
+  // HTTP/2 (worker_h2.cpp).
+  void startH2(ClientConn& c);
+  void processH2(ClientConn& c);
+  void onH2Events(ClientConn& c, std::vector<h2::Event>& events);
+  void flushStream(ClientConn& s);
+  void pumpH2(ClientConn& c);
+  long pullBody(ClientConn& c, int32_t stream, uint8_t* dst, std::size_t max, bool& eof);
   void responseDone(ClientConn& c);
   void readOrigin(OriginConn& o);
   bool originHead(OriginConn& o);
@@ -112,7 +122,8 @@ class Worker {
   uint64_t now_s_ = 0;  // wall clock, for the challenge's tokens
   uint64_t last_sweep_ns_ = 0;
   uint64_t last_table_sweep_ns_ = 0;
-  std::vector<std::unique_ptr<ClientConn>> conns_;  // every open client connection
+  std::vector<std::unique_ptr<ClientConn>> conns_;  // every open client connection, and HTTP/2 stream
+  std::size_t connections_ = 0;                     // of which connections
   std::vector<std::unique_ptr<OriginConn>> origin_conns_;
   std::vector<ClientConn*> dead_clients_;  // closed this round, freed after the round's events
   std::vector<OriginConn*> dead_origins_;

@@ -59,6 +59,7 @@ bool Worker::handshake(ClientConn& c) {
     c.head_start_ns = 0;
     stats_.add(Counter::tls_handshakes);
     if (SSL_session_reused(c.ssl)) stats_.add(Counter::tls_resumed);
+    if (TlsContext::negotiatedH2(c.ssl)) startH2(c);
     return true;
   }
   const int e = SSL_get_error(c.ssl, r);
@@ -132,6 +133,12 @@ void Worker::processClient(ClientConn& c) {
     c.processing = false;
     return;
   }
+  if (!c.h2) readRequests(c);
+  if (c.h2 && !c.closed) processH2(c);  // negotiated by ALPN, or an h2c preface just read
+  c.processing = false;
+}
+
+void Worker::readRequests(ClientConn& c) {
   for (std::size_t reads = 0;;) {
     bool progressed = true;
     while (progressed && !c.closed) {
@@ -151,11 +158,19 @@ void Worker::processClient(ClientConn& c) {
     }
     if (!readSome(c)) break;
   }
-  c.processing = false;
 }
 
 bool Worker::readHead(ClientConn& c) {
   if (c.in.empty()) return false;
+  // HTTP/2 with prior knowledge: only as a cleartext connection's first bytes. Later (after a
+  // request, pipelined) the preface is a request head like any other, and refused.
+  if (config_.http2.enabled && !c.served && !c.https && !c.parent &&
+      c.in.compare(0, std::min(c.in.size(), h2::kPreface.size()), h2::kPreface.substr(0, c.in.size())) == 0) {
+    if (c.in.size() < h2::kPreface.size()) return false;  // not yet sure
+    startH2(c);
+    return false;
+  }
+  c.served = true;
   if (c.head_start_ns == 0) c.head_start_ns = now_ns_;
   const http::HeadEnd end = http::findHeadEnd(c.in, c.scanned);
   if (end.state == http::HeadEnd::State::kBareLf) {
@@ -184,7 +199,7 @@ bool Worker::readHead(ClientConn& c) {
   }
   const http::RequestHead& req = c.request;
   c.head_only = req.method == http::Method::kHead;
-  c.keep_alive = req.keep_alive;
+  c.keep_alive = req.keep_alive && !c.parent;  // a stream carries one request
   c.minor_version = req.minor_version;
   c.has_body = req.chunked || req.content_length.has_value();
   if (asksH2c(req)) {
@@ -212,7 +227,7 @@ bool Worker::readHead(ClientConn& c) {
     return !c.closed && c.state == ClientConn::State::kHead;
   }
   c.pending.clear();
-  http::appendOriginRequest(req, http::ClientInfo{c.peer_text, c.ssl != nullptr}, c.pending);
+  http::appendOriginRequest(req, http::ClientInfo{c.peer_text, c.https}, c.pending);
   c.cache_key.clear();
   c.fetching = false;
   if (cache_.config().enabled &&
@@ -397,7 +412,7 @@ void Worker::dispatch(ClientConn& c) {
   c.origin = o;
   o->out.swap(c.pending);
   o->out_sent = 0;
-  o->dechunk = c.minor_version == 0;
+  o->dechunk = c.minor_version == 0 || c.parent != nullptr;  // HTTP/1.0 and HTTP/2 streams: no chunks
   if (o->connected) flushOrigin(*o);
 }
 
@@ -414,7 +429,7 @@ void Worker::respondOwn(ClientConn& c, uint16_t status, std::string_view extra_h
   flushClient(c);
 }
 
-void Worker::flushClient(ClientConn& c) {
+bool Worker::writeOut(ClientConn& c) {
   while (c.out_sent < c.out.size()) {
     if (c.send_start_ns == 0) c.send_start_ns = now_ns_;
     const long n = clientWrite(c, c.out.data() + c.out_sent, c.out.size() - c.out_sent);
@@ -428,13 +443,26 @@ void Worker::flushClient(ClientConn& c) {
         c.out.erase(0, c.out_sent);
         c.out_sent = 0;
       }
-      return;
+      return false;
     }
     closeClient(c);
-    return;
+    return false;
   }
   c.out.clear();
   c.out_sent = 0;
+  return true;
+}
+
+void Worker::flushClient(ClientConn& c) {
+  if (c.parent) {
+    flushStream(c);
+    return;
+  }
+  if (c.h2) {
+    pumpH2(c);
+    return;
+  }
+  if (!writeOut(c)) return;
   if (c.origin && c.origin->paused && !c.origin->closed) {  // drained: let the origin go on
     c.origin->paused = false;
     if (c.origin->readable) readOrigin(*c.origin);

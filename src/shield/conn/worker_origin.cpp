@@ -296,7 +296,7 @@ void Worker::originBroke(OriginConn& o, uint16_t status) {
       c->origin = fresh;
       fresh->out.swap(request);
       fresh->out_sent = 0;
-      fresh->dechunk = c->minor_version == 0;
+      fresh->dechunk = c->minor_version == 0 || c->parent != nullptr;
       if (fresh->connected) flushOrigin(*fresh);
       return;
     }
