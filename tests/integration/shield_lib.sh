@@ -100,7 +100,7 @@ wait_http() {
 }
 
 # FRONT_TLS=1: the fronts (nginx, haproxy, shield) listen with TLS, on one ECDSA P-256
-# certificate made by make_cert. front_scheme: http or https accordingly.
+# certificate made by make_cert, and offer h2 and http/1.1 by ALPN. front_scheme: http or https accordingly.
 front_scheme() { [[ -n ${FRONT_TLS:-} ]] && echo https || echo http; }
 make_cert() {
   [[ -f $TMP/cert.pem ]] && return 0
@@ -225,7 +225,8 @@ NGINX
 # https://www.nginx.com/blog/mitigating-ddos-attacks-with-nginx-and-nginx-plus/ (open-source parts):
 # requests per client address limited (10 r/s, burst 20, nodelay: the excess gets 503 at once),
 # 10 connections per address, 5 s to send the header and between body reads; 2 workers with a
-# keep-alive pool to the origin. Sets FRONT_PID.
+# keep-alive pool to the origin. With NGINX_H2C_PORT, the same server also speaks h2c (prior
+# knowledge) there: nginx 1.22 cannot serve HTTP/1.1 and h2c on one cleartext port. Sets FRONT_PID.
 start_nginx_limited() {
   local port=$1 origin=$2 dir=$TMP/nginx-limited-$1
   mkdir -p "$dir"
@@ -241,7 +242,8 @@ start_nginx_limited() {
     keepalive 64;
   }
   server {
-    listen 127.0.0.1:$port backlog=4096;
+    listen 127.0.0.1:$port backlog=4096;${NGINX_H2C_PORT:+
+    listen 127.0.0.1:$NGINX_H2C_PORT backlog=4096 http2;}
     location / {
       limit_req zone=perip burst=20 nodelay;
       limit_conn addr 10;
@@ -268,7 +270,7 @@ start_nginx_plain() {
     keepalive 64;
   }
   server {
-    listen 127.0.0.1:$port ${FRONT_TLS:+ssl} backlog=4096;
+    listen 127.0.0.1:$port ${FRONT_TLS:+ssl http2} backlog=4096;
     ${FRONT_TLS:+ssl_certificate $TMP/cert.pem; ssl_certificate_key $TMP/key.pem;}
     keepalive_requests 100000;
     location / {
@@ -303,7 +305,7 @@ defaults
   timeout http-request 5s
   timeout http-keep-alive 15s
 frontend front
-  bind 127.0.0.1:$port ${FRONT_TLS:+ssl crt $TMP/both.pem}
+  bind 127.0.0.1:$port ${FRONT_TLS:+ssl crt $TMP/both.pem alpn h2,http/1.1}
   default_backend origin
 backend origin
   server origin 127.0.0.1:$origin
@@ -385,6 +387,25 @@ flood_wrk() {
   wrk_summary flood_wrk "$out"
 }
 
+# flood_h2load URL SECONDS [CONNECTIONS]: h2load over HTTP/2 (h2c with prior knowledge for http://),
+# 2 threads, default 100 connections x 10 concurrent streams, from 127.0.0.1 (one source).
+flood_h2load() {
+  local out
+  out=$(timeout -k 2 $(($2 + 5)) nice -n "$ATTACK_NICE" h2load -t2 -c"${3:-100}" -m10 -D"$2" "$1" 2>&1) || true
+  h2load_summary flood_h2load "$out" "$2"
+}
+
+# h2load_summary NAME OUTPUT SECONDS: "NAME: load=R req/s requests=N non2xx=K errors=E", where load
+# counts the requests answered (any status) per second; errors, those that got no answer (refused
+# connections, resets, time-outs).
+h2load_summary() {
+  local out=$2 done ok errors
+  done=$(awk '/^requests:/ {print $6}' <<<"$out")
+  errors=$(awk '/^requests:/ {print $12 + $14}' <<<"$out")
+  ok=$(awk '/^status codes:/ {print $3}' <<<"$out")
+  echo "$1: load=$((${done:-0} / $3)) req/s requests=${done:-0} non2xx=$((${done:-0} - ${ok:-0})) errors=${errors:-0}"
+}
+
 # wrk_summary NAME OUTPUT: "NAME: load=R req/s requests=N non2xx=K errors=E".
 wrk_summary() {
   local out=$2 rate requests non2xx errors
@@ -402,29 +423,61 @@ in_own_netns() {
   [[ -n ${SHIELD_OUTER_NETNS:-} && $(readlink /proc/self/ns/net) != "$SHIELD_OUTER_NETNS" ]]
 }
 
-# flood_wrk_many URL SECONDS [CONNECTIONS]: wrk at full speed from the 249 flood addresses: inside
-# the test's own network namespace, an nft rule rewrites the source of each new connection from
-# 127.0.0.1 to the URL's port to the next flood address (numgen), for this flood only (the
-# legitimate client and the front's connections to its origin are untouched). Default 249
-# connections: one per address, so per-address limits see one connection each.
-flood_wrk_many() {
-  local url=$1 secs=$2 conns=${3:-249} port map out i
-  in_own_netns || { echo "flood_wrk_many: load=n/a (needs the test's own network namespace)"; return 0; }
-  port=${url#*://*:}
-  port=${port%%/*}
+# spread_sources PORT: inside the test's own network namespace, an nft rule rewrites the source of
+# each new connection from 127.0.0.1 to PORT to the next flood address (numgen), until
+# gather_sources; the legitimate client and the fronts' connections to their origins are untouched.
+spread_sources() {
+  local map i
   map=$(for ((i = 0; i < FLOOD_COUNT; i++)); do printf ', %d : %s' "$i" "$(flood_address "$i")"; done)
   map=${map#, }
-  nft -f - <<NFT || { echo "flood_wrk_many: load=n/a (nft failed)"; return 0; }
+  nft -f - <<NFT
 table ip rampart_shield_flood {
   chain postrouting {
     type nat hook postrouting priority srcnat; policy accept;
-    ip saddr 127.0.0.1 ip daddr 127.0.0.1 tcp dport $port snat to numgen inc mod $FLOOD_COUNT map { $map }
+    ip saddr 127.0.0.1 ip daddr 127.0.0.1 tcp dport $1 snat to numgen inc mod $FLOOD_COUNT map { ${map} }
   }
 }
 NFT
+}
+gather_sources() { nft delete table ip rampart_shield_flood || true; }
+
+# url_port URL: the port of http://host:port/...
+url_port() {
+  local port=${1#*://*:}
+  echo "${port%%/*}"
+}
+
+# flood_wrk_many URL SECONDS [CONNECTIONS]: wrk at full speed from the 249 flood addresses
+# (spread_sources). Default 249 connections: one per address, so per-address limits see one
+# connection each.
+flood_wrk_many() {
+  local url=$1 secs=$2 conns=${3:-249} out
+  in_own_netns || { echo "flood_wrk_many: load=n/a (needs the test's own network namespace)"; return 0; }
+  spread_sources "$(url_port "$url")" || { echo "flood_wrk_many: load=n/a (nft failed)"; return 0; }
   out=$(timeout -k 2 $((secs + 5)) nice -n "$ATTACK_NICE" wrk -t2 -c"$conns" -d"$secs"s --timeout 2s "$url" 2>&1) || true
-  nft delete table ip rampart_shield_flood || true
+  gather_sources
   wrk_summary flood_wrk_many "$out"
+}
+
+# flood_h2load_many URL SECONDS [CONNECTIONS]: h2load over HTTP/2 (h2c for http://) from the 249
+# flood addresses, one connection each by default, 10 concurrent streams per connection.
+flood_h2load_many() {
+  local url=$1 secs=$2 conns=${3:-249} out
+  in_own_netns || { echo "flood_h2load_many: load=n/a (needs the test's own network namespace)"; return 0; }
+  spread_sources "$(url_port "$url")" || { echo "flood_h2load_many: load=n/a (nft failed)"; return 0; }
+  out=$(timeout -k 2 $((secs + 5)) nice -n "$ATTACK_NICE" h2load -t2 -c"$conns" -m10 -D"$secs" "$url" 2>&1) || true
+  gather_sources
+  h2load_summary flood_h2load_many "$out" "$secs"
+}
+
+# attack_rapid_reset URL SECONDS: HTTP/2 rapid reset (CVE-2023-44487) from 127.0.0.1: streams opened
+# and cancelled at once, batches of 100, connection after connection (shield_h2.py); load is
+# streams per second.
+attack_rapid_reset() {
+  local out
+  out=$(timeout -k 2 $(($2 + 5)) nice -n "$ATTACK_NICE" "$PYTHON" "$SHIELD_LIB_DIR/shield_h2.py" rapid-reset \
+    "$(url_port "$1")" "$2" $(($2 * 200000)) 2>&1 | tail -1) || true
+  echo "${out:-rapid_reset: load=0 streams/s (no output)}"
 }
 
 # flood_many_py URL SECONDS [CONNECTIONS]: shield_flood.py, a keep-alive GET flood from the 249

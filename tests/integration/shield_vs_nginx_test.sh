@@ -4,7 +4,7 @@
 # The shield against nginx with the DDoS recipe of nginx's own blog (limit_req, limit_conn, short
 # client timeouts), both in front of the same weak origin (shield_origin.py: ~1.5-1.7 k pages/s),
 # under the same bounded attacks: HTTP floods from one and from 249 source addresses, slowloris,
-# slow POST, slow read and GoldenEye. During each attack a legitimate visitor (its own address,
+# slow POST, slow read, GoldenEye, an h2load HTTP/2 flood from 249 addresses and HTTP/2 rapid reset. During each attack a legitimate visitor (its own address,
 # 127.0.1.251, in a /24 no attacker uses) fetches the page every 100 ms; the table shows what it
 # got (success: HTTP 200 with the page within 1 s) and what the attack achieved, beside what the
 # origin alone can serve and what the flood tools can send, so that "the flood is N x the origin's
@@ -46,8 +46,8 @@ fail() {
   echo "FAIL: $*" >&2
   exit 1
 }
-for tool in nginx wrk slowhttptest curl timeout; do
-  command -v "$tool" >/dev/null 2>&1 || unavailable "$tool is not installed (Debian: apt-get install nginx-light wrk slowhttptest curl)"
+for tool in nginx wrk h2load slowhttptest curl timeout; do
+  command -v "$tool" >/dev/null 2>&1 || unavailable "$tool is not installed (Debian: apt-get install nginx-light wrk nghttp2-client slowhttptest curl)"
 done
 if in_own_netns; then
   ip link set lo up
@@ -110,6 +110,8 @@ run_case() {
     slowpost) attack_slowpost "$url/" "$SECS" >"$attack_out" & job=$! ;;
     slowread) attack_slowread "$url/big" "$SECS" >"$attack_out" & job=$! ;;
     goldeneye) attack_goldeneye "$url/" "$SECS" >"$attack_out" & job=$! ;;
+    h2-many) flood_h2load_many "$H2C_URL/" "$SECS" >"$attack_out" & job=$! ;;
+    h2-reset) attack_rapid_reset "$H2C_URL/" "$SECS" >"$attack_out" & job=$! ;;
     *) fail "unknown attack $attack" ;;
   esac
   if [[ $job != none ]]; then
@@ -137,12 +139,18 @@ ATTACKS=(none wrk-1src)
 in_own_netns && ATTACKS+=(wrk-many)
 ATTACKS+=(py-many slowloris slowpost slowread)
 [[ -x /usr/bin/goldeneye ]] && ATTACKS+=(goldeneye)
+in_own_netns && ATTACKS+=(h2-many)
+ATTACKS+=(h2-reset)
 
 # run_front FRONT START_FUNCTION: every attack against one front (started fresh, stopped after).
 # Returns 1 if the front could not start; a front that dies during a case is noted in DETAILS.
 run_front() {
   local front=$1 port attack
   port=$(free_port)
+  # HTTP/2 attacks go to H2C_URL: the shield's one port, or the h2c port of the same nginx server.
+  NGINX_H2C_PORT=$(free_port)
+  H2C_URL=http://127.0.0.1:$port
+  [[ $front == nginx-* ]] && H2C_URL=http://127.0.0.1:$NGINX_H2C_PORT
   "$2" "$port" "$origin_port" || return 1
   local pid=$FRONT_PID
   echo "-- $front on 127.0.0.1:$port"

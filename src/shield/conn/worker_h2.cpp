@@ -49,10 +49,6 @@ void Worker::processH2(ClientConn& c) {
       onH2Events(c, events);
       if (c.closed) return;
       if (!go_on) {  // a GOAWAY is queued: send what can be sent, and end
-        if (c.h2->misbehaved()) {
-          stats_.add(Counter::h2_misbehaved);
-          strike(c.peer);
-        }
         pumpH2(c);
         closeClient(c);
         return;
@@ -174,6 +170,12 @@ void Worker::pumpH2(ClientConn& c) {
     if (c.closed) return;
   } while (drained && (c.pump_again || c.h2->wantsWrite()));
   c.pumping = false;
+  if (c.h2->misbehaved()) {  // a GOAWAY for a flood or a protocol error has gone (or is going): end here
+    stats_.add(Counter::h2_misbehaved);
+    strike(c.peer);
+    closeClient(c);
+    return;
+  }
   if (drained) {  // the send-rate deadline measures each backlog, not the connection's life
     c.send_start_ns = 0;
     c.sent_bytes = 0;
