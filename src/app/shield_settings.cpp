@@ -98,6 +98,7 @@ void readShield(Reader& r, shield::ShieldConfig& s) {
   if (s.origins.empty()) fail(r.source(), r.table().source(), "[shield] needs 'origins': the site's own server(s)");
   r.number("workers", s.workers, 1, 256);
   r.number("max_connections", s.max_connections, 1, 10'000'000);
+  r.number("max_origin_idle", s.max_origin_idle, 0, 100000);
   r.string("stats_file", s.stats_file);
   if (r.string("health_path", s.health_path) &&
       (!s.health_path.starts_with('/') ||

@@ -46,8 +46,8 @@ struct ShieldConfig {
   std::vector<std::string> origins;       // address:port, HTTP/1.1, used in turn
   unsigned workers = 2;                   // threads, each with its own socket and clients
   uint32_t max_connections = 20000;       // open client connections per worker
-  std::size_t max_origin_idle = 64;       // kept-alive origin connections per origin per worker
-  std::string health_path;                // GET this on each origin now and then ("" = passive checks only)
+  std::size_t max_origin_idle = 256;  // kept-alive origin connections per origin per worker (HTTP/2 streams need many)
+  std::string health_path;            // GET this on each origin now and then ("" = passive checks only)
   uint32_t health_interval_ms = 2000;
   uint32_t health_timeout_ms = 1000;
   TlsSettings tls;
