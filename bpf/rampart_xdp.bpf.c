@@ -82,6 +82,19 @@ LPM_MAP(rules_v6_prefixes, struct rampart_v6_lpm_key, struct rampart_rule_set);
 PREFILTER_MAP(block_prefilter_v4);
 PREFILTER_MAP(rule_prefilter_v4);
 
+/* One bit per hash of an IPv4 address, set while a /32 block (rule) of some address with that hash
+ * exists: exact for the negative, so an address beside blocked hosts (its /24's second bit set) is
+ * not looked up unless it collides with one, which the load-time seed keeps senders from aiming at. */
+#define HOST_FILTER_MAP(name)                                  \
+  struct {                                                     \
+    __uint(type, BPF_MAP_TYPE_ARRAY);                          \
+    __uint(max_entries, (1 << RAMPART_HOST_FILTER_BITS) / 64); \
+    __type(key, __u32);                                        \
+    __type(value, __u64);                                      \
+  } name SEC(".maps")
+HOST_FILTER_MAP(block_hosts_v4);
+HOST_FILTER_MAP(rule_hosts_v4);
+
 struct {
   __uint(type, BPF_MAP_TYPE_RINGBUF);
   __uint(max_entries, RAMPART_RINGBUF_BYTES);
@@ -190,7 +203,20 @@ static __always_inline __u32 coverage(void* prefilter, __u32 host) {
   return bits ? (__u32)(*bits >> ((slash24 & 31) * 2)) & (COVER_NETS | COVER_HOSTS) : 0;
 }
 
-static __always_inline int worth(__u32 len, __u32 kinds) { return kinds & (len > 24 ? COVER_HOSTS : COVER_NETS); }
+/* Whether a /32 entry of `host` (host byte order) may exist: its bit in the family's host filter. */
+static __always_inline int host_listed(void* filter, __u32 host, __u32 seed) {
+  const __u32 bit = (host * seed) >> (32 - RAMPART_HOST_FILTER_BITS);
+  const __u32 word = bit >> 6;
+  const __u64* bits = bpf_map_lookup_elem(filter, &word);
+  return bits && (*bits >> (bit & 63)) & 1;
+}
+
+/* Whether entries of length `len` are worth a lookup: the /24's bits, and for /32 the host filter. */
+static __always_inline int worth(__u32 len, __u32 kinds, void* hosts, __u32 host, __u32 seed) {
+  if (len <= 24) return kinds & COVER_NETS;
+  if (!(kinds & COVER_HOSTS)) return 0;
+  return len < 32 || host_listed(hosts, host, seed);
+}
 
 /* Expiry needs no precision, so the coarse clock (a tick); and it is read only for an entry that
  * would drop the packet, so passing traffic never pays for it. */
@@ -234,7 +260,8 @@ static __always_inline int first_match(const struct rampart_rule_set* set, const
 }
 
 /* Drops by the rules of the packet's destination: its host entry first, then ever shorter
- * prefixes, so a victim's own rules and those of its network both apply. */
+ * prefixes, so a victim's own rules and those of its network both apply. An IPv4 set that user
+ * space made complete (its covering prefixes' rules copied in) ends the search by itself. */
 static __always_inline int drop_by_rules(const struct rampart_config* cfg, const struct packet* p, __u32* counter) {
   const struct rampart_rule_set* set;
   if (p->v6) {
@@ -253,13 +280,18 @@ static __always_inline int drop_by_rules(const struct rampart_config* cfg, const
   if (!kinds) return 0;
   struct rampart_v4_key key;
   int hit = 0;
+  int done = 0; /* a match, or a complete set that did not match: shorter prefixes add nothing */
 #pragma unroll
   for (int n = 0; n < RAMPART_MAX_V4_LENGTHS; n++) {
-    if (n < cfg->rule_lengths_v4_count && !hit && worth(cfg->rule_lengths_v4[n], kinds)) {
+    if (n < cfg->rule_lengths_v4_count && !done &&
+        worth(cfg->rule_lengths_v4[n], kinds, &rule_hosts_v4, host, cfg->host_seed)) {
       key.prefixlen = cfg->rule_lengths_v4[n];
       key.addr = mask_v4(host, key.prefixlen);
       set = bpf_map_lookup_elem(&rules_v4, &key);
-      if (set && first_match(set, p, counter)) hit = 1;
+      if (set) {
+        hit = first_match(set, p, counter);
+        done = hit || set->complete;
+      }
     }
   }
   return hit;
@@ -286,13 +318,14 @@ static __always_inline void sample(struct xdp_md* ctx, void* data, void* end, st
 
 /* The longest IPv4 prefix of `addr` that has an entry in `map`, among the `count` lengths in use
  * (longest first): one 8-byte hash lookup per length. */
-static __always_inline void* lookup_v4(void* map, __u32 addr, const __u8* lengths, __u32 count, __u32 kinds) {
+static __always_inline void* lookup_v4(void* map, __u32 addr, const __u8* lengths, __u32 count, __u32 kinds,
+                                       void* hosts, __u32 seed) {
   struct rampart_v4_key key;
   const __u32 host = bpf_ntohl(addr);
   void* found = 0;
 #pragma unroll
   for (int i = 0; i < RAMPART_MAX_V4_LENGTHS; i++) {
-    if (i < count && !found && worth(lengths[i], kinds)) {
+    if (i < count && !found && worth(lengths[i], kinds, hosts, host, seed)) {
       key.prefixlen = lengths[i];
       key.addr = mask_v4(host, key.prefixlen);
       found = bpf_map_lookup_elem(map, &key);
@@ -349,7 +382,10 @@ int rampart_xdp(struct xdp_md* ctx) {
     } else if (cfg->block_lengths_v4_count) {
       const __u32 kinds =
           cfg->blocks_everywhere_v4 ? COVER_NETS | COVER_HOSTS : coverage(&block_prefilter_v4, bpf_ntohl(p.src4));
-      if (kinds) b = lookup_v4(&blocks_v4, p.src4, cfg->block_lengths_v4, cfg->block_lengths_v4_count, kinds);
+      if (kinds) {
+        b = lookup_v4(&blocks_v4, p.src4, cfg->block_lengths_v4, cfg->block_lengths_v4_count, kinds, &block_hosts_v4,
+                      cfg->host_seed);
+      }
     }
     if (!b || !live(b->expires_ns)) {
       st->passed++;

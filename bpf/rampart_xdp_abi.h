@@ -15,6 +15,7 @@
 #define RAMPART_MAX_V4_LENGTHS 8          /* distinct IPv4 prefix lengths in use in one map (/32, /24, ...) */
 #define RAMPART_PREFILTER_WORDS (1 << 18) /* one bit per IPv4 /24 (2^24 bits) in 64-bit words; the */
                                           /* prefilter maps hold two such bitmaps (see the program) */
+#define RAMPART_HOST_FILTER_BITS 24       /* the host filters: 2^24 bits, in 64-bit words (see the program) */
 #define RAMPART_SAMPLE_BYTES 256          /* room for a sampled frame's first 255 bytes (a power of two) */
 #define RAMPART_RINGBUF_BYTES (4 << 20)
 
@@ -70,8 +71,9 @@ struct rampart_rule {
 };
 
 struct rampart_rule_set {
-  __u32 count; /* rules[0 .. count) are in use */
-  __u32 pad0;
+  __u32 count;    /* rules[0 .. count) are in use */
+  __u32 complete; /* set by user space: the rules of every IPv4 prefix covering this one follow its own
+                   * here, so no shorter prefix need be tried (it would add nothing) */
   struct rampart_rule rules[RAMPART_RULES_PER_DEST];
 };
 
@@ -98,6 +100,7 @@ struct rampart_config {
   __u32 whitelist_v6;
   __u32 v6_prefix_blocks;
   __u32 v6_prefix_rules;
+  __u32 host_seed; /* odd, chosen at load: the host filters' hash, unknown to senders */
   __u8 block_lengths_v4_count;
   __u8 rule_lengths_v4_count;
   /* 1 while an IPv4 block (rule) shorter than /8 exists: too wide for the prefilter, which is then

@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <optional>
+#include <random>
 #include <utility>
 
 #include <fmt/format.h>
@@ -22,7 +24,7 @@ namespace {
 static_assert(sizeof(rampart_rule) == 32, "rampart_rule: kernel and user space share this layout");
 static_assert(sizeof(rampart_rule_set) == 8 + 32 * RAMPART_RULES_PER_DEST, "rampart_rule_set layout");
 static_assert(sizeof(rampart_block) == 16, "rampart_block layout");
-static_assert(sizeof(rampart_config) == 24 + 2 * RAMPART_MAX_V4_LENGTHS, "rampart_config layout");
+static_assert(sizeof(rampart_config) == 28 + 2 * RAMPART_MAX_V4_LENGTHS, "rampart_config layout");
 static_assert(sizeof(rampart_v4_key) == 8 && sizeof(rampart_v6_lpm_key) == 20, "key layouts");
 static_assert(sizeof(rampart_sample) == 24 + RAMPART_SAMPLE_BYTES, "rampart_sample layout");
 
@@ -79,6 +81,9 @@ core::Result<XdpProgram, std::string> XdpProgram::load() {
         fmt::format("load the XDP program: {} (needs root: CAP_BPF, CAP_NET_ADMIN)", errnoText(errno)));
   }
   XdpProgram p(skel);
+  // The host filters' hash multiplier: odd (a bijection), and not known outside this process, so
+  // a sender cannot pick addresses that collide with blocked hosts to cost the program lookups.
+  p.config_.host_seed = static_cast<uint32_t>(std::random_device{}()) | 1U;
   if (auto s = p.writeConfig(); !s) return core::Result<XdpProgram, std::string>::failure(s.error());
   return p;
 }
@@ -97,6 +102,9 @@ XdpProgram::XdpProgram(XdpProgram&& other) noexcept
       rule_cover_(std::move(other.rule_cover_)),
       wide_blocks_(other.wide_blocks_),
       wide_rules_(other.wide_rules_),
+      block_host_bits_(std::move(other.block_host_bits_)),
+      rule_host_bits_(std::move(other.rule_host_bits_)),
+      own_rules_v4_(std::move(other.own_rules_v4_)),
       attached_(std::move(other.attached_)),
       attach_flags_(std::move(other.attach_flags_)) {}
 
@@ -112,6 +120,9 @@ XdpProgram& XdpProgram::operator=(XdpProgram&& other) noexcept {
     rule_cover_ = std::move(other.rule_cover_);
     wide_blocks_ = other.wide_blocks_;
     wide_rules_ = other.wide_rules_;
+    block_host_bits_ = std::move(other.block_host_bits_);
+    rule_host_bits_ = std::move(other.rule_host_bits_);
+    own_rules_v4_ = std::move(other.own_rules_v4_);
     attached_ = std::move(other.attached_);
     attach_flags_ = std::move(other.attach_flags_);
   }
@@ -175,6 +186,8 @@ XdpProgram::Family XdpProgram::blocks() {
           .covering = &block_cover_,
           .wide_entries = &wide_blocks_,
           .wide_flag = &config_.blocks_everywhere_v4,
+          .host_filter = bpf_map__fd(skel_->maps.block_hosts_v4),
+          .host_bits = &block_host_bits_,
           .v6_prefix_entries = &config_.v6_prefix_blocks,
           .what = "block"};
 }
@@ -190,6 +203,8 @@ XdpProgram::Family XdpProgram::rules() {
           .covering = &rule_cover_,
           .wide_entries = &wide_rules_,
           .wide_flag = &config_.rules_everywhere_v4,
+          .host_filter = bpf_map__fd(skel_->maps.rule_hosts_v4),
+          .host_bits = &rule_host_bits_,
           .v6_prefix_entries = &config_.v6_prefix_rules,
           .what = "rules"};
 }
@@ -270,6 +285,25 @@ core::Status XdpProgram::cover(const Family& f, const core::Prefix& p, bool add)
   return core::okStatus();
 }
 
+// Sets (or, when the last /32 entry with it goes, clears) an IPv4 host's bit in its family's host
+// filter; the hash is the program's (host_listed in the BPF source).
+core::Status XdpProgram::markHost(const Family& f, const core::Prefix& p, bool add) {
+  if (p.length() != 32) return core::okStatus();
+  const uint32_t bit = hostFilterBit(p.address().v4());
+  uint32_t& entries = (*f.host_bits)[bit];
+  const bool changes = add ? entries++ == 0 : entries > 0 && --entries == 0;
+  if (entries == 0) f.host_bits->erase(bit);
+  if (!changes) return core::okStatus();
+  const uint32_t word = bit >> 6;
+  uint64_t bits = 0;
+  (void)bpf_map_lookup_elem(f.host_filter, &word, &bits);
+  bits = add ? bits | uint64_t{1} << (bit & 63) : bits & ~(uint64_t{1} << (bit & 63));
+  if (bpf_map_update_elem(f.host_filter, &word, &bits, BPF_ANY) != 0) {
+    return core::failed(fmt::format("XDP {} host filter: {}", f.what, errnoText(errno)));
+  }
+  return core::okStatus();
+}
+
 // Inserts or updates one entry; a new one updates the config's masks or counts.
 core::Status XdpProgram::upsert(const Family& f, const core::Prefix& p, const void* value) {
   const EntryKey e = entryKey(f.v4, f.v6_hosts, f.v6_prefixes, f.v4_lengths != nullptr, p);
@@ -288,6 +322,7 @@ core::Status XdpProgram::upsert(const Family& f, const core::Prefix& p, const vo
       ++(*f.v4_count)[p.length()];
       listLengths(f);
       if (auto c = cover(f, p, true); !c) return c;
+      if (auto c = markHost(f, p, true); !c) return c;
       break;
     case EntryKey::Counted::kV4Entries: ++*f.v4_entries; break;
     case EntryKey::Counted::kV6Prefixes: ++*f.v6_prefix_entries; break;
@@ -308,6 +343,7 @@ core::Status XdpProgram::remove(const Family& f, const core::Prefix& p) {
       --(*f.v4_count)[p.length()];
       listLengths(f);
       if (auto c = cover(f, p, false); !c) return c;
+      if (auto c = markHost(f, p, false); !c) return c;
       break;
     case EntryKey::Counted::kV4Entries: --*f.v4_entries; break;
     case EntryKey::Counted::kV6Prefixes: --*f.v6_prefix_entries; break;
@@ -330,10 +366,64 @@ core::Status XdpProgram::putBlock(const core::Prefix& source, const rampart_bloc
   return upsert(blocks(), source, &block);
 }
 core::Status XdpProgram::deleteBlock(const core::Prefix& source) { return remove(blocks(), source); }
-core::Status XdpProgram::putRules(const core::Prefix& destination, const rampart_rule_set& set) {
-  return upsert(rules(), destination, &set);
+static uint32_t maskV4(uint32_t address, unsigned length) {
+  return length == 0 ? 0 : address & (0xffffffffU << (32 - length));
 }
-core::Status XdpProgram::deleteRules(const core::Prefix& destination) { return remove(rules(), destination); }
+
+// Writes the IPv4 set of (address, length) as the program reads it: its own rules, then those of
+// each prefix covering it, longest first (the order the program would try them in), marked
+// complete, so that when none matches the program stops there instead of looking up each shorter
+// prefix. When they do not all fit, its own rules alone, not complete: the program goes on.
+core::Status XdpProgram::writeRules(uint32_t address, unsigned length) {
+  rampart_rule_set set = own_rules_v4_.at({address, length});
+  set.complete = 1;
+  for (unsigned shorter = length; shorter-- > 0 && set.complete;) {
+    const auto it = own_rules_v4_.find({maskV4(address, shorter), shorter});
+    if (it == own_rules_v4_.end()) continue;
+    if (set.count + it->second.count > RAMPART_RULES_PER_DEST) {
+      set = own_rules_v4_.at({address, length});
+      set.complete = 0;
+      break;
+    }
+    for (uint32_t i = 0; i < it->second.count; ++i) set.rules[set.count++] = it->second.rules[i];
+  }
+  return upsert(rules(), core::Prefix(core::IpAddress::fromV4(address), length), &set);
+}
+
+// Rewrites every IPv4 set that `p` covers (longer than it), after p's own rules changed.
+core::Status XdpProgram::rewriteCovered(const core::Prefix& p) {
+  const uint32_t first = maskV4(p.address().v4(), p.length());
+  const uint32_t last = first | ~(p.length() == 0 ? 0U : 0xffffffffU << (32 - p.length()));
+  for (auto it = own_rules_v4_.lower_bound({first, 0}); it != own_rules_v4_.end() && it->first.first <= last; ++it) {
+    if (it->first.second <= p.length()) continue;
+    if (auto s = writeRules(it->first.first, it->first.second); !s) return s;
+  }
+  return core::okStatus();
+}
+
+core::Status XdpProgram::putRules(const core::Prefix& destination, const rampart_rule_set& set) {
+  if (!destination.isV4()) return upsert(rules(), destination, &set);
+  const std::pair key{maskV4(destination.address().v4(), destination.length()), destination.length()};
+  const auto before = own_rules_v4_.find(key);
+  const std::optional<rampart_rule_set> old =
+      before == own_rules_v4_.end() ? std::nullopt : std::optional<rampart_rule_set>(before->second);
+  own_rules_v4_[key] = set;
+  if (auto s = writeRules(key.first, key.second); !s) {  // the program still has the old set (or none)
+    if (old) {
+      own_rules_v4_[key] = *old;
+    } else {
+      own_rules_v4_.erase(key);
+    }
+    return s;
+  }
+  return rewriteCovered(destination);
+}
+
+core::Status XdpProgram::deleteRules(const core::Prefix& destination) {
+  if (auto s = remove(rules(), destination); !s || !destination.isV4()) return s;
+  own_rules_v4_.erase({maskV4(destination.address().v4(), destination.length()), destination.length()});
+  return rewriteCovered(destination);
+}
 
 rampart_counter XdpProgram::counter(uint32_t index) const {
   return sumPerCpu<rampart_counter>(bpf_map__fd(skel_->maps.counters), index,

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -59,6 +60,11 @@ class XdpProgram {
   [[nodiscard]] rampart_counter counter(uint32_t index) const;
   [[nodiscard]] core::Status resetCounter(uint32_t index);
   [[nodiscard]] rampart_xdp_stats stats() const;
+  // The host filters' bit for an IPv4 address (host byte order): for benchmarks that need two
+  // addresses to collide in it, as a sender cannot arrange (the seed is chosen at load).
+  [[nodiscard]] uint32_t hostFilterBit(uint32_t address) const noexcept {
+    return (address * config_.host_seed) >> (32 - RAMPART_HOST_FILTER_BITS);
+  }
 
   // BPF_PROG_TEST_RUN: runs the program `repeat` times on `frame` in the kernel.
   [[nodiscard]] core::Result<TestRun, std::string> testRun(std::span<const uint8_t> frame, uint32_t repeat = 1);
@@ -79,12 +85,17 @@ class XdpProgram {
     std::unordered_map<uint32_t, uint32_t>* covering = nullptr;  // ... the entries covering each /24
     uint32_t* wide_entries = nullptr;                            // entries shorter than /8, which switch the bitmap off
     __u8* wide_flag = nullptr;
+    int host_filter = -1;                                         // IPv4 /32 entries' bits by hash, with ...
+    std::unordered_map<uint32_t, uint32_t>* host_bits = nullptr;  // ... the entries behind each bit
     uint32_t* v6_prefix_entries = nullptr;
     const char* what = "";
   };
   [[nodiscard]] core::Status writeConfig();
   static void listLengths(const Family& f);
   [[nodiscard]] core::Status cover(const Family& f, const core::Prefix& p, bool add);
+  [[nodiscard]] core::Status markHost(const Family& f, const core::Prefix& p, bool add);
+  [[nodiscard]] core::Status writeRules(uint32_t address, unsigned length);
+  [[nodiscard]] core::Status rewriteCovered(const core::Prefix& p);
   [[nodiscard]] core::Status upsert(const Family& f, const core::Prefix& p, const void* value);
   [[nodiscard]] core::Status remove(const Family& f, const core::Prefix& p);
   [[nodiscard]] Family whitelist();
@@ -99,6 +110,11 @@ class XdpProgram {
   std::unordered_map<uint32_t, uint32_t> rule_cover_;
   uint32_t wide_blocks_ = 0;
   uint32_t wide_rules_ = 0;
+  std::unordered_map<uint32_t, uint32_t> block_host_bits_;  // host filter bit -> /32 blocks with it
+  std::unordered_map<uint32_t, uint32_t> rule_host_bits_;
+  // IPv4 rule sets as given, by (masked address in host order, length): the map holds each with
+  // the rules of the prefixes covering it appended, so one lookup decides (see writeRules).
+  std::map<std::pair<uint32_t, unsigned>, rampart_rule_set> own_rules_v4_;
   std::vector<int> attached_;  // ifindexes
   std::vector<uint32_t> attach_flags_;
 };

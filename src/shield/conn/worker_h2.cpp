@@ -5,7 +5,7 @@
 // answer, written as HTTP/1.1 by that same code, goes back as a HEADERS frame and DATA pulled
 // from its `out` as the client's flow-control window allows: a slow reader holds back its
 // stream's origin, not the worker.
-#include <cstring>
+#include <algorithm>
 
 #include "shield/conn/connection.h"
 #include "shield/conn/worker.h"
@@ -138,7 +138,7 @@ long Worker::pullBody(ClientConn& c, int32_t stream, uint8_t* dst, std::size_t m
   ClientConn* s = streamOf(c, stream);
   if (!s || s->closed) return -1;
   const std::size_t n = std::min(max, s->out.size() - s->out_sent);
-  std::memcpy(dst, s->out.data() + s->out_sent, n);
+  std::copy_n(s->out.data() + s->out_sent, n, dst);
   s->out_sent += n;
   s->sent_bytes += n;
   if (s->out_sent == s->out.size()) {

@@ -65,17 +65,15 @@ struct Callbacks {
       p.path = v;
     } else if (n == ":authority") {
       p.authority = v;
-    } else if (n == ":scheme" || n == ":protocol") {
-      // The shield knows how the client reached it; the origin is told by X-Forwarded-Proto.
     } else if (n == "host") {
       p.host = v;
     } else if (n == "cookie") {  // may come split (RFC 9113 section 8.2.3): one header for HTTP/1.1
       if (!p.cookie.empty()) p.cookie.append("; ");
       p.cookie.append(v);
-    } else if (n == "content-length" || n == "te" || n == "expect") {
-      // Framing is the shield's (the body is re-framed), TE is hop-by-hop, and 100-continue has
-      // no meaning here: the client sends its DATA anyway.
-    } else {
+    } else if (!n.starts_with(':') && n != "content-length" && n != "te" && n != "expect") {
+      // The rest passes on, but for :scheme (X-Forwarded-Proto tells the origin how the client
+      // came), content-length (the shield frames the body itself), te (hop-by-hop) and expect
+      // (100-continue means nothing here: the client sends its DATA anyway).
       p.fields.append(n);
       p.fields.append(": ");
       p.fields.append(v);

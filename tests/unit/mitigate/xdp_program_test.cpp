@@ -9,6 +9,7 @@
 
 #include <ctime>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "mitigate/xdp/xdp_program.h"
@@ -116,6 +117,84 @@ TEST_F(XdpProgramTest, ThePrefilterFollowsEveryCoveringEntry) {
   EXPECT_EQ(run(buildEthernetFrame({.dst = "192.168.77.1", .protocol = 17})), XDP_DROP);
   ASSERT_TRUE(prog_->deleteRules(r.destination).ok());
   EXPECT_EQ(run(buildEthernetFrame({.dst = "192.168.77.1", .protocol = 17})), XDP_PASS);
+}
+
+TEST_F(XdpProgramTest, TheHostFilterFollowsEveryHostEntry) {
+  // Every other address of 10.9.0.0/22 blocked, and rules for every other host of 10.8.0.0/22:
+  // each listed host drops, each neighbour (same /24, so past the prefilter) passes; after half of
+  // them go, those pass and the rest still drop.
+  const auto host = [](const char* net16, int i) {
+    return std::string(net16) + "." + std::to_string(i / 256) + "." + std::to_string(i % 256);
+  };
+  const auto slash32 = [](const std::string& h) { return *core::Prefix::parse(h + "/32"); };
+  for (int i = 0; i < 1024; i += 2) {
+    ASSERT_TRUE(prog_->putBlock(slash32(host("10.9", i)), {0, 1, 0}).ok());
+    FilterRule r;
+    r.destination = slash32(host("10.8", i));
+    r.protocol = 17;
+    install(r);
+  }
+  for (int i = 0; i < 1024; ++i) {
+    const bool listed = i % 2 == 0;
+    ASSERT_EQ(run(buildEthernetFrame({.src = host("10.9", i)})), listed ? XDP_DROP : XDP_PASS) << i;
+    ASSERT_EQ(run(buildEthernetFrame({.dst = host("10.8", i), .protocol = 17})), listed ? XDP_DROP : XDP_PASS) << i;
+  }
+  for (int i = 0; i < 1024; i += 4) {
+    ASSERT_TRUE(prog_->deleteBlock(slash32(host("10.9", i))).ok());
+    ASSERT_TRUE(prog_->deleteRules(slash32(host("10.8", i))).ok());
+  }
+  for (int i = 0; i < 1024; i += 2) {
+    const bool listed = i % 4 != 0;
+    ASSERT_EQ(run(buildEthernetFrame({.src = host("10.9", i)})), listed ? XDP_DROP : XDP_PASS) << i;
+    ASSERT_EQ(run(buildEthernetFrame({.dst = host("10.8", i), .protocol = 17})), listed ? XDP_DROP : XDP_PASS) << i;
+  }
+}
+
+TEST_F(XdpProgramTest, AHostSetCarriesItsNetworksRulesWhateverTheOrderTheyCameIn) {
+  // The host's own rule (TCP) and its /24's (UDP to port 9), its /16's (ICMP): a packet to the
+  // host meets all three, counted to each rule's own counter, as rules come and go in any order.
+  FilterRule udp = to("192.0.2.0/24");
+  udp.protocol = 17;
+  udp.dst_port = 9;
+  install(udp, 24);
+  FilterRule tcp = to("192.0.2.7/32");
+  tcp.protocol = 6;
+  install(tcp, 32);
+  FilterRule icmp = to("192.0.0.0/16");
+  icmp.protocol = 1;
+  install(icmp, 16);
+  EXPECT_EQ(run(buildEthernetFrame({.dst = "192.0.2.7", .protocol = 6})), XDP_DROP);
+  EXPECT_EQ(run(buildEthernetFrame({.dst = "192.0.2.7", .protocol = 17, .dst_port = 9})), XDP_DROP);
+  EXPECT_EQ(run(buildEthernetFrame({.dst = "192.0.2.7", .protocol = 1})), XDP_DROP);
+  EXPECT_EQ(run(buildEthernetFrame({.dst = "192.0.2.7", .protocol = 17, .dst_port = 53})), XDP_PASS);
+  EXPECT_EQ(prog_->counter(32).packets, 1u);
+  EXPECT_EQ(prog_->counter(24).packets, 1u);
+  EXPECT_EQ(prog_->counter(16).packets, 1u);
+  // The /24's rule withdrawn: the host no longer carries it; put back, it does again.
+  ASSERT_TRUE(prog_->deleteRules(udp.destination).ok());
+  EXPECT_EQ(run(buildEthernetFrame({.dst = "192.0.2.7", .protocol = 17, .dst_port = 9})), XDP_PASS);
+  EXPECT_EQ(run(buildEthernetFrame({.dst = "192.0.2.7", .protocol = 1})), XDP_DROP);
+  install(udp, 24);
+  EXPECT_EQ(run(buildEthernetFrame({.dst = "192.0.2.7", .protocol = 17, .dst_port = 9})), XDP_DROP);
+  // A host set too full to take its networks' rules still meets them (the program goes on).
+  rampart_rule_set full{};
+  full.count = RAMPART_RULES_PER_DEST;
+  for (uint32_t i = 0; i < full.count; ++i) {
+    FilterRule r = to("192.0.2.7/32");
+    r.protocol = 6;
+    r.dst_port = static_cast<uint16_t>(1000 + i);
+    full.rules[i] = toXdpRule(r, 40 + i, 0);
+  }
+  ASSERT_TRUE(prog_->putRules(net("192.0.2.7/32"), full).ok());
+  EXPECT_EQ(run(buildEthernetFrame({.dst = "192.0.2.7", .protocol = 6, .dst_port = 1003})), XDP_DROP);
+  EXPECT_EQ(run(buildEthernetFrame({.dst = "192.0.2.7", .protocol = 17, .dst_port = 9})), XDP_DROP);
+  EXPECT_EQ(run(buildEthernetFrame({.dst = "192.0.2.7", .protocol = 1})), XDP_DROP);
+  EXPECT_EQ(run(buildEthernetFrame({.dst = "192.0.2.7", .protocol = 6, .dst_port = 80})), XDP_PASS);
+  EXPECT_EQ(prog_->counter(43).packets, 1u);
+  // The host's rules withdrawn: its networks' still apply to it.
+  ASSERT_TRUE(prog_->deleteRules(net("192.0.2.7/32")).ok());
+  EXPECT_EQ(run(buildEthernetFrame({.dst = "192.0.2.7", .protocol = 6, .dst_port = 1003})), XDP_PASS);
+  EXPECT_EQ(run(buildEthernetFrame({.dst = "192.0.2.7", .protocol = 17, .dst_port = 9})), XDP_DROP);
 }
 
 TEST_F(XdpProgramTest, WhitelistedSourcesPassEvenWhenBlocked) {
