@@ -8,6 +8,9 @@ translation, rapid reset, streams held open).
   shield_h2.py rapid-reset PORT SECS MAX [SOURCE]
                                        HEADERS then RST_STREAM at once, as fast as it can, over
                                        connection after connection, for SECS or MAX streams
+  shield_h2.py slow-read PORT PATH SECS
+                                       one stream with a 16-byte window never widened; reports
+                                       whether and when the shield gave up on it
   shield_h2.py hold-streams PORT N SECS
                                        one connection opens N POST streams and never ends their
                                        bodies; reports how many were refused at once and how the
@@ -85,7 +88,7 @@ def status_of(header_block):
 
 
 class Conn:
-    def __init__(self, port, source=None, timeout=2.0):
+    def __init__(self, port, source=None, timeout=2.0, settings=b"", window=1 << 30):
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         if source:
             self.sock.bind((source, 0))
@@ -94,8 +97,10 @@ class Conn:
         self.buf = b""
         self.goaway = None
         self.closed = False
-        # Settings first, and a large connection window so answers are never held back by it.
-        self.sock.sendall(PREFACE + frame(SETTINGS, 0, 0) + frame(WINDOW_UPDATE, 0, 0, struct.pack(">I", 1 << 30)))
+        # Settings first, and (by default) a large connection window so answers are never held
+        # back by it.
+        self.sock.sendall(PREFACE + frame(SETTINGS, 0, 0, settings) +
+                          (frame(WINDOW_UPDATE, 0, 0, struct.pack(">I", window)) if window else b""))
 
     def send(self, data):
         try:
@@ -305,6 +310,30 @@ def hold_streams(port, n, seconds):
     return 0
 
 
+def slow_read(port, path, seconds):
+    """Slow read by flow control: a 16-byte stream window, never opened wider, so the answer can
+    only trickle out; reports how long the shield let the stream live."""
+    c = Conn(port, settings=struct.pack(">HI", 0x4, 16), window=0)
+    c.send(frame(HEADERS, END_STREAM | END_HEADERS, 1, block(request_fields(b"GET", path.encode()))))
+    started = time.time()
+    got = 0
+    ended = None
+    while time.time() - started < seconds and ended is None and not c.closed:
+        for kind, flags, stream, payload in c.frames(0.2):
+            if stream != 1:
+                continue
+            if kind == DATA:
+                got += len(payload)
+                if flags & END_STREAM:
+                    ended = "complete"
+            elif kind == RST_STREAM:
+                ended = f"reset:{int.from_bytes(payload[:4], 'big')}"
+    print(f"slow_read: ended={ended or ('closed' if c.closed else 'open')} after={time.time() - started:.1f}s "
+          f"bytes={got}")
+    c.close()
+    return 0
+
+
 if __name__ == "__main__":
     mode = sys.argv[1]
     if mode == "vectors":
@@ -312,6 +341,8 @@ if __name__ == "__main__":
     if mode == "rapid-reset":
         sys.exit(rapid_reset(int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]),
                              sys.argv[5] if len(sys.argv) > 5 else None))
+    if mode == "slow-read":
+        sys.exit(slow_read(int(sys.argv[2]), sys.argv[3], float(sys.argv[4])))
     if mode == "hold-streams":
         sys.exit(hold_streams(int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])))
     sys.exit(f"unknown mode {mode}")

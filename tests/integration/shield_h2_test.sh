@@ -16,18 +16,7 @@ set -euo pipefail
 RAMPART=${1:?usage: shield_h2_test.sh PATH_TO_RAMPART}
 # shellcheck source=shield_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/shield_lib.sh"
-FAILED=0
-ok() { echo "ok   $*"; }
-bad() {
-  echo "FAIL $*"
-  FAILED=1
-}
-for tool in curl h2load openssl nginx; do
-  command -v "$tool" >/dev/null && continue
-  [[ "${CI:-}" == "true" ]] && { echo "FAIL $tool is missing (CI=true: no skipping)"; exit 1; }
-  echo "SKIP $tool is missing"
-  exit 77
-done
+require_tools curl h2load openssl nginx
 curl -V | grep -qw HTTP2 || { echo "FAIL this curl has no HTTP/2"; exit 1; }
 
 # at_least VALUE MIN: VALUE (a number, or a percentage) >= MIN.
@@ -112,6 +101,12 @@ echo "     $line"
 
 # --- attacks, with visitors ------------------------------------------------------------------
 start_h2_shield "$page_origin"
+# Slow read by flow control: the socket keeps up, the client's window does not; the stream is
+# judged by itself (min_send_rate after send_grace_ms) and reset.
+line=$("$PYTHON" "$SHIELD_LIB_DIR/shield_h2.py" slow-read "$port" /big 8)
+echo "     $line"
+[[ $(field "$line" ended) == reset:* ]] && at_least "$(field "$line" after)" 1.5 && ! at_least "$(field "$line" after)" 6 &&
+  ok "slow read through a 16-byte window: the stream is reset after the send grace" || bad "slow read: $line"
 # Within the per-address request limit (100/s, burst 200): every request must be served.
 out=$(h2load -n 150 -c 3 -m 10 "https://127.0.0.1:$tls_port/" 2>&1 || true)
 grep -q 'Application protocol: h2' <<<"$out" && grep -q 'status codes: 150 2xx' <<<"$out" &&

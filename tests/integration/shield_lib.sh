@@ -46,6 +46,24 @@ flood_address() {
   echo "$((n >> 24 & 255)).$((n >> 16 & 255)).$((n >> 8 & 255)).$((n & 255))"
 }
 
+# --- checks: ok and bad print one line each; bad marks the test failed (it ends with exit "$FAILED")
+FAILED=0
+ok() { echo "ok   $*"; }
+bad() {
+  echo "FAIL $*"
+  FAILED=1
+}
+# require_tools TOOL...: skip the test (exit 77) when one is missing; under CI=true, fail instead.
+require_tools() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null && continue
+    [[ "${CI:-}" == "true" ]] && { echo "FAIL $tool is missing (CI=true: no skipping)"; exit 1; }
+    echo "SKIP $tool is missing"
+    exit 77
+  done
+}
+
 # descendants PID: every process below PID (nginx's workers, goldeneye's processes), parents first.
 descendants() {
   local child
@@ -508,6 +526,17 @@ attack_slow() {
 
 # attack_slowloris URL [SECONDS]: slowhttptest -H (headers never finished: a line every 10 s).
 attack_slowloris() { attack_slow -H slowloris "$1" "${2:-3}" -i 10 -x 24; }
+
+# attack_slowloris_many URL [SECONDS]: slowloris from the 249 flood addresses (spread_sources): about
+# 4 connections per address, below any per-address limit, so only the header deadline can end them.
+attack_slowloris_many() {
+  in_own_netns || { echo "slowloris_many: load=n/a (needs the test's own network namespace)"; return 0; }
+  spread_sources "$(url_port "$1")" || { echo "slowloris_many: load=n/a (nft failed)"; return 0; }
+  local line
+  line=$(attack_slow -H slowloris_many "$1" "${2:-3}" -i 10 -x 24)
+  gather_sources
+  echo "$line"
+}
 
 # attack_slowpost URL [SECONDS]: slowhttptest -B (a POST announcing 8 KiB, its body sent 10 s apart).
 attack_slowpost() { attack_slow -B slowpost "$1" "${2:-3}" -i 10 -x 24 -s 8192; }

@@ -12,12 +12,6 @@ RAMPART=${1:?usage: shield_origins_test.sh PATH_TO_RAMPART}
 # shellcheck source=shield_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/shield_lib.sh" # TMP, BG_PIDS, free_port and the cleanup
 HERE=$SHIELD_LIB_DIR
-FAILED=0
-ok() { echo "ok   $*"; }
-bad() {
-  echo "FAIL $*"
-  FAILED=1
-}
 A=$(free_port)
 B=$(free_port)
 PORT=$(free_port)

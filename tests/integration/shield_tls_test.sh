@@ -16,18 +16,7 @@ set -euo pipefail
 RAMPART=${1:?usage: shield_tls_test.sh PATH_TO_RAMPART}
 # shellcheck source=shield_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/shield_lib.sh"
-FAILED=0
-ok() { echo "ok   $*"; }
-bad() {
-  echo "FAIL $*"
-  FAILED=1
-}
-for tool in openssl curl h2load nginx; do
-  command -v "$tool" >/dev/null && continue
-  [[ "${CI:-}" == "true" ]] && { echo "FAIL $tool is missing (CI=true: no skipping)"; exit 1; }
-  echo "SKIP $tool is missing"
-  exit 77
-done
+require_tools openssl curl h2load nginx
 
 make_cert
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$TMP/other.key" -out "$TMP/other.pem" \

@@ -3,8 +3,9 @@
 #
 # The shield against nginx with the DDoS recipe of nginx's own blog (limit_req, limit_conn, short
 # client timeouts), both in front of the same weak origin (shield_origin.py: ~1.5-1.7 k pages/s),
-# under the same bounded attacks: HTTP floods from one and from 249 source addresses, slowloris,
-# slow POST, slow read, GoldenEye, an h2load HTTP/2 flood from 249 addresses and HTTP/2 rapid reset. During each attack a legitimate visitor (its own address,
+# under the same bounded attacks: HTTP floods from one and from 249 source addresses, slowloris
+# (from one address and from 249), slow POST, slow read, GoldenEye, an h2load HTTP/2 flood from 249
+# addresses and HTTP/2 rapid reset. During each attack a legitimate visitor (its own address,
 # 127.0.1.251, in a /24 no attacker uses) fetches the page every 100 ms; the table shows what it
 # got (success: HTTP 200 with the page within 1 s) and what the attack achieved, beside what the
 # origin alone can serve and what the flood tools can send, so that "the flood is N x the origin's
@@ -107,6 +108,7 @@ run_case() {
     wrk-many) flood_wrk_many "$url/" "$SECS" >"$attack_out" & job=$! ;;
     py-many) flood_many_py "$url/" "$SECS" >"$attack_out" & job=$! ;;
     slowloris) attack_slowloris "$url/" "$SECS" >"$attack_out" & job=$! ;;
+    slowloris-many) attack_slowloris_many "$url/" "$SECS" >"$attack_out" & job=$! ;;
     slowpost) attack_slowpost "$url/" "$SECS" >"$attack_out" & job=$! ;;
     slowread) attack_slowread "$url/big" "$SECS" >"$attack_out" & job=$! ;;
     goldeneye) attack_goldeneye "$url/" "$SECS" >"$attack_out" & job=$! ;;
@@ -130,14 +132,16 @@ run_case() {
   [[ $load == *" req/s" ]] && ratio=$(awk -v a="${load% req/s}" -v b="$origin_cap" 'BEGIN {printf "%.1fx", a / b}')
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$attack" "$front" "$(field "$legit" success)" "$(field "$legit" p50)" \
     "$(field "$legit" p99)" "${load:--}" "$ratio" >>"$RESULTS"
-  printf '%-10s %-13s visitor: %s\n%-24s attack:  %s\n' "$attack" "$front" "$legit" "" "${line:-(none)}" >>"$DETAILS"
-  printf '  %-10s %-13s success %7s  p99 %10s  attack %s\n' "$attack" "$front" "$(field "$legit" success)" \
+  printf '%-14s %-13s visitor: %s\n%-24s attack:  %s\n' "$attack" "$front" "$legit" "" "${line:-(none)}" >>"$DETAILS"
+  printf '  %-14s %-13s success %7s  p99 %10s  attack %s\n' "$attack" "$front" "$(field "$legit" success)" \
     "$(field "$legit" p99)" "${load:--}"
 }
 
 ATTACKS=(none wrk-1src)
 in_own_netns && ATTACKS+=(wrk-many)
-ATTACKS+=(py-many slowloris slowpost slowread)
+ATTACKS+=(py-many slowloris)
+in_own_netns && ATTACKS+=(slowloris-many)
+ATTACKS+=(slowpost slowread)
 [[ -x /usr/bin/goldeneye ]] && ATTACKS+=(goldeneye)
 in_own_netns && ATTACKS+=(h2-many)
 ATTACKS+=(h2-reset)
@@ -183,9 +187,9 @@ echo "tls-handshake: not run (no HTTPS front here; attack_tls_handshake is ready
 echo
 echo "origin: $origin_cap req/s alone; visitor: 1 GET per 100 ms from $LEGIT_IP, ok = 200 + page within 1 s;"
 echo "p50/p99 over every request (a failure counts as 1000 ms); attacks niced by $ATTACK_NICE, $SECS s each"
-printf '%-10s %-14s %9s %10s %10s %24s %8s\n' attack front "success" p50 p99 "attack load" "x origin"
+printf '%-14s %-14s %9s %10s %10s %24s %8s\n' attack front "success" p50 p99 "attack load" "x origin"
 while IFS=$'\t' read -r attack front success p50 p99 load ratio; do
-  printf '%-10s %-14s %9s %10s %10s %24s %8s\n' "$attack" "$front" "$success" "$p50" "$p99" "$load" "$ratio"
+  printf '%-14s %-14s %9s %10s %10s %24s %8s\n' "$attack" "$front" "$success" "$p50" "$p99" "$load" "$ratio"
 done <"$RESULTS"
 echo
 echo "details:"

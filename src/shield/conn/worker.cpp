@@ -259,7 +259,9 @@ void Worker::sweep() {
       }
     }
     if (c.closed) continue;
-    if (c.out_sent < c.out.size() && c.send_start_ns != 0) {
+    // A stream is judged by itself only while its connection's socket keeps up (then the client's
+    // window holds it back: slow read by flow control); otherwise the connection is judged.
+    if (c.out_sent < c.out.size() && c.send_start_ns != 0 && (!c.parent || c.parent->out.empty())) {
       const uint64_t elapsed = now_ns_ - c.send_start_ns;
       if (elapsed > d.send_grace_ms * kMsNs &&
           static_cast<double>(c.sent_bytes) * 1e9 <
