@@ -244,10 +244,12 @@ NGINX
 # requests per client address limited (10 r/s, burst 20, nodelay: the excess gets 503 at once),
 # 10 connections per address, 5 s to send the header and between body reads; 2 workers with a
 # keep-alive pool to the origin. With NGINX_H2C_PORT, the same server also speaks h2c (prior
-# knowledge) there: nginx 1.22 cannot serve HTTP/1.1 and h2c on one cleartext port. Sets FRONT_PID.
+# knowledge) there: nginx 1.22 cannot serve HTTP/1.1 and h2c on one cleartext port. FRONT_TLS as
+# for the others. Sets FRONT_PID.
 start_nginx_limited() {
   local port=$1 origin=$2 dir=$TMP/nginx-limited-$1
   mkdir -p "$dir"
+  [[ -z ${FRONT_TLS:-} ]] || make_cert
   {
     nginx_common "$dir" 2
     cat <<NGINX
@@ -260,8 +262,9 @@ start_nginx_limited() {
     keepalive 64;
   }
   server {
-    listen 127.0.0.1:$port backlog=4096;${NGINX_H2C_PORT:+
+    listen 127.0.0.1:$port ${FRONT_TLS:+ssl http2} backlog=4096;${NGINX_H2C_PORT:+
     listen 127.0.0.1:$NGINX_H2C_PORT backlog=4096 http2;}
+    ${FRONT_TLS:+ssl_certificate $TMP/cert.pem; ssl_certificate_key $TMP/key.pem;}
     location / {
       limit_req zone=perip burst=20 nodelay;
       limit_conn addr 10;

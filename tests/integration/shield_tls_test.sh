@@ -69,19 +69,35 @@ sleep 0.2
 kill -0 "$SHIELD_PID" 2>/dev/null && curl -sk "$URL/" | grep -q "$MARKER" &&
   ok "clients dropping mid-response cost the shield nothing (it serves on)" || bad "the shield died when clients left mid-response"
 
-legit_client "$URL/" 6 >"$TMP/legit.txt" &
-legit=$!
-sleep 0.5
-flood=$(timeout -k 2 15 nice -n "$ATTACK_NICE" h2load --h1 -c2000 -n2000 -r200 --rate-period=1s "$URL/" 2>&1 | tail -8 || true)
-wait "$legit" || true
-line=$(cat "$TMP/legit.txt")
+# handshake_flood URL: the visitor's line while h2load opens 2000 new TLS connections at 200/s
+# from 127.0.0.1 (one request each); h2load's summary in $TMP/flood.txt.
+handshake_flood() {
+  legit_client "$1/" 6 >"$TMP/legit.txt" &
+  local legit=$!
+  sleep 0.5
+  timeout -k 2 15 nice -n "$ATTACK_NICE" h2load --h1 -c2000 -n2000 -r200 --rate-period=1s "$1/" 2>&1 | tail -8 >"$TMP/flood.txt" || true
+  wait "$legit" || true
+  cat "$TMP/legit.txt"
+}
+line=$(handshake_flood "$URL")
 sleep 1.2
 refused=$(python3 -c "import json,sys; c=json.load(open(sys.argv[1]))[\"counters\"]; print(c[\"refused_handshake_rate\"], c[\"tls_handshakes\"], c[\"tls_resumed\"], {k: v for k, v in c.items() if k.startswith(\"refused\") and v})" "$TMP/stats.json")
-echo "     handshake flood: $(grep -E 'requests:' <<<"$flood" | head -1 | sed 's/^ *//')"
+echo "     handshake flood: $(grep -E 'requests:' "$TMP/flood.txt" | head -1 | sed 's/^ *//')"
 echo "     shield: refused_handshake_rate tls_handshakes tls_resumed = $refused; visitor: $line"
 success=$(field "$line" success)
 read -r refused_n _ _ <<<"$refused"
 ((refused_n > 0)) && awk -v s="${success%\%}" 'BEGIN {exit !(s >= 99)}' &&
   ok "handshake flood held to the address's rate ($refused_n refused) while the visitor got $success" ||
   bad "handshake flood: refused=$refused_n visitor $success"
+
+# The same flood against nginx with its DDoS recipe over TLS, for comparison (no assertion).
+nginx_port=$(free_port)
+if FRONT_TLS=1 start_nginx_limited "$nginx_port" "$origin_port"; then
+  line=$(handshake_flood "https://127.0.0.1:$nginx_port")
+  echo "     nginx-limited, the same flood: $(grep -E 'requests:' "$TMP/flood.txt" | head -1 | sed 's/^ *//')"
+  echo "     nginx-limited: visitor: $line"
+  stop_server "$FRONT_PID"
+else
+  bad "nginx with the DDoS recipe did not start over TLS"
+fi
 exit $FAILED
