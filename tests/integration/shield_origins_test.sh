@@ -71,4 +71,38 @@ BG_PIDS+=("$!")
 sleep 1
 read -r a b other <<<"$(tally 20)"
 ((a > 0 && b > 0 && other == 0)) && ok "back, it serves again ($a and $b of 20)" || bad "after a came back: a=$a b=$b failed=$other"
+
+# Coalescing with clients that give up: ten identical HTTP/2 requests for a page that takes the origin
+# 1 s wait for one fetch; five of them leave after 0.3 s. The fetch's answer must reach the five
+# that stayed and nothing else (those that left are gone: touching them would be a use after free,
+# which the ASan build of this test reports), and the shield serves on.
+CPORT=$(free_port)
+cat >"$TMP/cached.toml" <<TOML
+[shield]
+listen = "127.0.0.1:$CPORT"
+origins = ["127.0.0.1:$B"]
+workers = 1
+stats_file = "$TMP/cached.json"
+[shield.under_attack]
+mode = "off"
+TOML
+"$RAMPART" shield --config "$TMP/cached.toml" 2>"$TMP/cached.log" &
+CACHED_PID=$!
+BG_PIDS+=("$CACHED_PID")
+wait_http "$CACHED_PID" "http://127.0.0.1:$CPORT/" || bad "the caching shield did not start"
+curls=()
+for i in 1 2 3 4 5 6 7 8 9 10; do
+  wait_for=2
+  ((i % 2)) && wait_for=0.3
+  curl -s --http2-prior-knowledge --max-time "$wait_for" -o /dev/null -w '%{http_code}\n' "http://127.0.0.1:$CPORT/slow" >"$TMP/slow-$i" 2>/dev/null &
+  curls+=("$!")
+done
+wait "${curls[@]}" 2>/dev/null || true
+stayed=$(cat "$TMP"/slow-2 "$TMP"/slow-4 "$TMP"/slow-6 "$TMP"/slow-8 "$TMP"/slow-10 | grep -c '^200$' || true)
+sleep 1.2
+coalesced=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["counters"]["cache_coalesced"])' "$TMP/cached.json")
+((stayed == 5 && coalesced >= 5)) && kill -0 "$CACHED_PID" 2>/dev/null &&
+  curl -s --max-time 2 "http://127.0.0.1:$CPORT/" | grep -q origin-b &&
+  ok "coalesced requests: the five that stayed got the one fetch's answer ($coalesced waited), the shield serves on" ||
+  bad "coalescing with clients leaving: $stayed of 5 answered, $coalesced coalesced, alive=$(kill -0 "$CACHED_PID" 2>/dev/null && echo yes || echo no)"
 exit $FAILED

@@ -57,6 +57,7 @@ struct ClientConn : Pollable {
   bool processing = false;  // inside processClient (answers finished there do not recurse)
   std::string cache_key;    // the request may be answered from (and its answer kept in) the cache
   bool fetching = false;    // this request's origin fetch is the one identical requests wait for
+  bool waiting = false;     // this request waits for an identical one's fetch (in the worker's waiting_)
   std::string body;
   http::ChunkedDecoder chunks;
   uint64_t body_left = 0;  // Content-Length still to come

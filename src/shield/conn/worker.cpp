@@ -180,6 +180,10 @@ void Worker::closeClient(ClientConn& c) {
     c.fetching = false;
     endFetch(c.cache_key);
   }
+  if (c.waiting) {  // no longer among those a fetch will answer: it is freed after this round
+    c.waiting = false;
+    if (const auto it = waiting_.find(c.cache_key); it != waiting_.end()) std::erase(it->second, &c);
+  }
   dead_clients_.push_back(&c);
 }
 

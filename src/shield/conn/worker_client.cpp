@@ -357,6 +357,7 @@ bool Worker::fromCache(ClientConn& c) {
   c.response_done = false;
   c.dispatched_ns = now_ns_;
   c.head_start_ns = 0;
+  c.waiting = true;
   it->second.push_back(&c);
   return true;
 }
@@ -381,7 +382,8 @@ void Worker::endFetch(const std::string& key) {
   std::vector<ClientConn*> waiters = std::move(it->second);
   waiting_.erase(it);
   for (ClientConn* w : waiters) {
-    if (w->closed) continue;
+    w->waiting = false;
+    if (w->closed) continue;  // closed during this loop (freed only after the round)
     policy::MicroCache::Hit hit{};
     // Stale content too: if the fetch failed, the origin is in trouble, and old beats nothing.
     if (const auto* e = cache_.find(key, now_ns_, true, hit)) {
