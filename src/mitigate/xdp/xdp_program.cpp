@@ -30,13 +30,9 @@ static_assert(sizeof(rampart_sample) == 24 + RAMPART_SAMPLE_BYTES, "rampart_samp
 
 std::string errnoText(int e) { return std::strerror(e < 0 ? -e : e); }
 
-// Keys of one entry in each kind of map. IPv4 addresses are masked to their length and in network
-// order, as the program builds them from packets.
-rampart_v4_key v4Key(const core::Prefix& p) {
-  const unsigned len = p.length();
-  const uint32_t host = p.address().v4();
-  return {htonl(len == 0 ? 0 : host & (0xffffffffU << (32 - len))), len};
-}
+// Keys of one entry in each kind of map. IPv4 addresses in network order, as the program builds
+// them from packets (a Prefix's address is masked to its length already).
+rampart_v4_key v4Key(const core::Prefix& p) { return {htonl(p.address().v4()), p.length()}; }
 rampart_v4_lpm_key v4LpmKey(const core::Prefix& p) { return {p.length(), v4Key(p).addr}; }
 rampart_v6_addr v6Addr(const core::Prefix& p) {
   rampart_v6_addr k{};
@@ -260,7 +256,7 @@ core::Status XdpProgram::cover(const Family& f, const core::Prefix& p, bool add)
     *f.wide_flag = *f.wide_entries > 0 ? 1 : 0;
     return core::okStatus();
   }
-  const uint32_t first = (p.address().v4() & (0xffffffffU << (32 - len))) >> 8;
+  const uint32_t first = p.address().v4() >> 8;
   const uint32_t count = len >= 24 ? 1 : 1U << (24 - len);
   const unsigned kind = len > 24 ? 1 : 0;                   // each /24 has two bits, side by side: nets, then hosts
   std::map<uint32_t, std::pair<uint64_t, uint64_t>> words;  // word -> bits to set, bits to clear
@@ -366,6 +362,7 @@ core::Status XdpProgram::putBlock(const core::Prefix& source, const rampart_bloc
   return upsert(blocks(), source, &block);
 }
 core::Status XdpProgram::deleteBlock(const core::Prefix& source) { return remove(blocks(), source); }
+// `address` (host order) masked to its first `length` bits.
 static uint32_t maskV4(uint32_t address, unsigned length) {
   return length == 0 ? 0 : address & (0xffffffffU << (32 - length));
 }
@@ -392,8 +389,8 @@ core::Status XdpProgram::writeRules(uint32_t address, unsigned length) {
 
 // Rewrites every IPv4 set that `p` covers (longer than it), after p's own rules changed.
 core::Status XdpProgram::rewriteCovered(const core::Prefix& p) {
-  const uint32_t first = maskV4(p.address().v4(), p.length());
-  const uint32_t last = first | ~(p.length() == 0 ? 0U : 0xffffffffU << (32 - p.length()));
+  const uint32_t first = p.address().v4();
+  const uint32_t last = first | ~maskV4(0xffffffffU, p.length());
   for (auto it = own_rules_v4_.lower_bound({first, 0}); it != own_rules_v4_.end() && it->first.first <= last; ++it) {
     if (it->first.second <= p.length()) continue;
     if (auto s = writeRules(it->first.first, it->first.second); !s) return s;
@@ -403,7 +400,7 @@ core::Status XdpProgram::rewriteCovered(const core::Prefix& p) {
 
 core::Status XdpProgram::putRules(const core::Prefix& destination, const rampart_rule_set& set) {
   if (!destination.isV4()) return upsert(rules(), destination, &set);
-  const std::pair key{maskV4(destination.address().v4(), destination.length()), destination.length()};
+  const std::pair key{destination.address().v4(), destination.length()};
   const auto before = own_rules_v4_.find(key);
   const std::optional<rampart_rule_set> old =
       before == own_rules_v4_.end() ? std::nullopt : std::optional<rampart_rule_set>(before->second);
@@ -421,7 +418,7 @@ core::Status XdpProgram::putRules(const core::Prefix& destination, const rampart
 
 core::Status XdpProgram::deleteRules(const core::Prefix& destination) {
   if (auto s = remove(rules(), destination); !s || !destination.isV4()) return s;
-  own_rules_v4_.erase({maskV4(destination.address().v4(), destination.length()), destination.length()});
+  own_rules_v4_.erase({destination.address().v4(), destination.length()});
   return rewriteCovered(destination);
 }
 

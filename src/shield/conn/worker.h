@@ -95,6 +95,8 @@ class Worker {
   void originFinished(OriginConn& o, bool reusable);
   void originBroke(OriginConn& o, uint16_t status);
   OriginConn* originFor(ClientConn& c);
+  // Hands `request` (taken: it is swapped out) to `o` for `c`, and sends it once connected.
+  void sendToOrigin(ClientConn& c, OriginConn& o, std::string& request);
   void closeClient(ClientConn& c);
   void closeOrigin(OriginConn& o);
   // Registers `fd` once, edge-triggered for both directions: interest never changes after, so

@@ -410,12 +410,7 @@ void Worker::dispatch(ClientConn& c) {
     return;
   }
   stats_.add(Counter::forwarded);
-  o->client = &c;
-  c.origin = o;
-  o->out.swap(c.pending);
-  o->out_sent = 0;
-  o->dechunk = c.minor_version == 0 || c.parent != nullptr;  // HTTP/1.0 and HTTP/2 streams: no chunks
-  if (o->connected) flushOrigin(*o);
+  sendToOrigin(c, *o, c.pending);
 }
 
 void Worker::respondOwn(ClientConn& c, uint16_t status, std::string_view extra_headers, std::string_view body,

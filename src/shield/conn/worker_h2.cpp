@@ -180,11 +180,17 @@ void Worker::pumpH2(ClientConn& c) {
     c.send_start_ns = 0;
     c.sent_bytes = 0;
   }
-  for (ClientConn* s : std::vector<ClientConn*>(c.streams)) {
-    OriginConn* o = s->origin;
-    if (!s->closed && o && o->paused && !o->closed && s->out.size() - s->out_sent <= kClientOutHighWater / 2) {
-      o->paused = false;
-      if (o->readable) readOrigin(*o);
+  // Origins held back for a full stream go on once it has room. Rare, so the streams are copied
+  // (reading an origin may close some) only when one is waiting.
+  const auto waiting = [](const ClientConn* s) {
+    const OriginConn* o = s->origin;
+    return !s->closed && o && o->paused && !o->closed && s->out.size() - s->out_sent <= kClientOutHighWater / 2;
+  };
+  if (std::any_of(c.streams.begin(), c.streams.end(), waiting)) {
+    for (ClientConn* s : std::vector<ClientConn*>(c.streams)) {
+      if (!waiting(s)) continue;
+      s->origin->paused = false;
+      if (s->origin->readable) readOrigin(*s->origin);
     }
   }
   if (!c.closed && drained && c.h2->done()) closeClient(c);

@@ -73,6 +73,15 @@ OriginConn* Worker::originFor(ClientConn& c) {
   return origin_conns_.back().get();
 }
 
+void Worker::sendToOrigin(ClientConn& c, OriginConn& o, std::string& request) {
+  o.client = &c;
+  c.origin = &o;
+  o.out.swap(request);
+  o.out_sent = 0;
+  o.dechunk = c.minor_version == 0 || c.parent != nullptr;  // HTTP/1.0 clients and HTTP/2 streams: no chunks
+  if (o.connected) flushOrigin(o);
+}
+
 void Worker::onOriginEvent(OriginConn& o, uint32_t events) {
   if (o.closed) return;
   if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) o.readable = true;
@@ -292,12 +301,7 @@ void Worker::originBroke(OriginConn& o, uint16_t status) {
   c->origin = nullptr;
   if (retry) {
     if (OriginConn* fresh = originFor(*c)) {
-      fresh->client = c;
-      c->origin = fresh;
-      fresh->out.swap(request);
-      fresh->out_sent = 0;
-      fresh->dechunk = c->minor_version == 0 || c->parent != nullptr;
-      if (fresh->connected) flushOrigin(*fresh);
+      sendToOrigin(*c, *fresh, request);
       return;
     }
   }
