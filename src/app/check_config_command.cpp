@@ -39,6 +39,7 @@ int runCheckConfig(const std::string& path) {
         line += fmt::format(", HTTPS on {} ({} certificate(s))", sh->tls.listen, sh->tls.certificates.size());
       }
       line += fmt::format(", HTTP/2 {}", sh->http2.enabled ? "on" : "off");
+      line += fmt::format(", {} scheduling", sh->batch_scheduling ? "batch" : "normal");
       line += fmt::format(", under attack: {}, cache {}", kModes[static_cast<int>(sh->attack_mode.setting)],
                           sh->cache.enabled ? "on" : "off");
       if (!sh->mitigation_socket.empty()) line += ", offenders to the mitigation";

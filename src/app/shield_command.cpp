@@ -104,7 +104,7 @@ int runShield(const std::string& config_path) {
   // Ticks on a steady schedule, whatever the signals and polls in between.
   auto next = std::chrono::steady_clock::now() + std::chrono::seconds(1);
   for (;;) {
-    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next - std::chrono::steady_clock::now());
+    const auto wait = std::chrono::ceil<std::chrono::milliseconds>(next - std::chrono::steady_clock::now());
     pollfd p{sfd, POLLIN, 0};
     if (poll(&p, 1, static_cast<int>(std::max<int64_t>(0, wait.count()))) > 0) {
       signalfd_siginfo info{};

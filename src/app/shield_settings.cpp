@@ -97,6 +97,12 @@ void readShield(Reader& r, shield::ShieldConfig& s) {
   }
   if (s.origins.empty()) fail(r.source(), r.table().source(), "[shield] needs 'origins': the site's own server(s)");
   r.number("workers", s.workers, 1, 256);
+  if (std::string scheduling; r.string("scheduling", scheduling)) {
+    if (scheduling != "batch" && scheduling != "normal") {
+      fail(r.source(), r.table().get("scheduling")->source(), "'shield.scheduling' must be batch or normal");
+    }
+    s.batch_scheduling = scheduling == "batch";
+  }
   r.number("max_connections", s.max_connections, 1, 10'000'000);
   r.number("max_origin_idle", s.max_origin_idle, 0, 100000);
   r.string("stats_file", s.stats_file);

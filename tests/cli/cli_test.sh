@@ -37,6 +37,14 @@ printf '[defaults]\npps = "many"\n' >"$work/bad.toml"
 check bad-config 2 "bad.toml:2: 'defaults.pps' must be a whole number" -- "$rampart" analyze -c "$work/bad.toml" "$sample"
 check check-config-valid 0 "valid \\(2 host groups\\)" -- "$rampart" check-config "$(dirname "$0")/../../config/rampart.toml"
 check check-config-invalid 2 "bad.toml:2: 'defaults.pps' must be a whole number" -- "$rampart" check-config "$work/bad.toml"
+printf '[shield]\norigins = ["127.0.0.1:8080"]\n' >"$work/shield.toml"
+check shield-batch-default 0 "shield 127.0.0.1:8080 -> 127.0.0.1:8080, HTTP/2 on, batch scheduling" -- \
+  "$rampart" check-config "$work/shield.toml"
+printf 'scheduling = "normal"\n' >>"$work/shield.toml"
+check shield-normal 0 "HTTP/2 on, normal scheduling" -- "$rampart" check-config "$work/shield.toml"
+printf '[shield]\norigins = ["127.0.0.1:8080"]\nscheduling = "fifo"\n' >"$work/shield-bad.toml"
+check shield-bad-scheduling 2 "shield-bad.toml:3: 'shield.scheduling' must be batch or normal" -- \
+  "$rampart" check-config "$work/shield-bad.toml"
 check bad-threshold 2 "expected VECTOR=PPS" -- "$rampart" analyze --threshold syn=5 "$sample"
 check sample-text 1 "3 attacks found" -- "$rampart" analyze --geoip-dir "$work" "$sample"
 check high-threshold-quiet 0 "No attack found" -- "$rampart" analyze --geoip-dir "$work" --threshold-pps 10000000 \

@@ -170,11 +170,14 @@ NGINX
 }
 
 # run_nginx NAME DIR PORT: starts nginx with DIR/nginx.conf; waits for PORT. Sets SERVER_PID.
+# LAUNCH, when set, prefixes the command (e.g. `chrt -b 0`; it must exec what follows), here and in
+# start_haproxy.
 run_nginx() {
   local name=$1 dir=$2 port=$3
   nginx -t -q -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" 2>"$dir/conf-check.log" ||
     { echo "$name: bad nginx configuration: $(cat "$dir/conf-check.log")" >&2; return 1; }
-  nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" >"$dir/stdout.log" 2>&1 &
+  # shellcheck disable=SC2086 # LAUNCH is words
+  ${LAUNCH:-} nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" >"$dir/stdout.log" 2>&1 &
   SERVER_PID=$!
   BG_PIDS+=("$SERVER_PID")
   wait_http "$SERVER_PID" "$(front_scheme)://127.0.0.1:$port/" ||
@@ -333,7 +336,8 @@ backend origin
 HAPROXY
   haproxy -c -q -f "$dir/haproxy.cfg" >"$dir/check.log" 2>&1 ||
     { echo "haproxy: bad configuration: $(cat "$dir/check.log")" >&2; return 1; }
-  haproxy -db -f "$dir/haproxy.cfg" >"$dir/haproxy.log" 2>&1 &
+  # shellcheck disable=SC2086 # LAUNCH is words
+  ${LAUNCH:-} haproxy -db -f "$dir/haproxy.cfg" >"$dir/haproxy.log" 2>&1 &
   FRONT_PID=$!
   BG_PIDS+=("$FRONT_PID")
   wait_http "$FRONT_PID" "$(front_scheme)://127.0.0.1:$port/" ||

@@ -3,7 +3,8 @@
 #
 # The shield in front of two real origins (Python's http.server) with active health checks: both
 # serve in turn; when one dies the checks take it out and every request is still answered (no
-# 502), and when it comes back it serves again. Loopback only; needs no root.
+# 502), and when it comes back it serves again. Also: the workers run under SCHED_BATCH unless
+# `scheduling = "normal"`. Loopback only; needs no root.
 #
 # Usage: shield_origins_test.sh PATH_TO_RAMPART        Exit: 0 pass, 1 fail
 set -euo pipefail
@@ -41,12 +42,40 @@ enabled = false
 mode = "off"
 TOML
 "$RAMPART" shield --config "$TMP/shield.toml" 2>"$TMP/shield.log" &
-BG_PIDS+=("$!")
+SHIELD_PID=$!
+BG_PIDS+=("$SHIELD_PID")
 for _ in $(seq 50); do
   curl -s --max-time 1 "http://127.0.0.1:$PORT/" >/dev/null && break
   sleep 0.1
 done
 sleep 0.5
+# batch_threads PID: how many of PID's threads run under SCHED_BATCH (policy 3, the 41st field of
+# /proc/PID/task/TID/stat, counted from the end of the command name, which may hold spaces).
+batch_threads() {
+  local n=0 f stat
+  for f in /proc/"$1"/task/*/stat; do
+    stat=$(<"$f")
+    read -ra fields <<<"${stat##*) }"
+    [[ ${fields[38]} == 3 ]] && n=$((n + 1))
+  done
+  echo "$n"
+}
+n=$(batch_threads "$SHIELD_PID")
+[[ $n == 1 ]] && ok "the one worker runs under SCHED_BATCH, the other threads do not" ||
+  bad "$n threads under SCHED_BATCH, expected the 1 worker"
+sed 's/^workers = 1$/workers = 2\nscheduling = "normal"/; s/^listen = .*/listen = "127.0.0.1:'"$(free_port)"'"/; /^stats_file/d' \
+  "$TMP/shield.toml" >"$TMP/normal.toml"
+"$RAMPART" shield --config "$TMP/normal.toml" 2>"$TMP/normal.log" &
+NORMAL_PID=$!
+BG_PIDS+=("$NORMAL_PID")
+for _ in $(seq 50); do
+  grep -q 'listening on' "$TMP/normal.log" && break
+  sleep 0.1
+done
+n=$(batch_threads "$NORMAL_PID")
+[[ $n == 0 ]] && ok "with scheduling = \"normal\", no thread runs under SCHED_BATCH" ||
+  bad "scheduling = normal: $n threads under SCHED_BATCH"
+stop_server "$NORMAL_PID"
 # tally N: which origin answered each of N requests, and how many were not 200.
 tally() {
   local a=0 b=0 other=0 body i
@@ -62,7 +91,12 @@ kill "$PID_A"
 wait "$PID_A" 2>/dev/null || true
 sleep 0.8
 read -r a b other <<<"$(tally 20)"
-down=$(python3 -c 'import json,sys; print(",".join(json.load(open(sys.argv[1]))["origins_down"]))' "$TMP/stats.json")
+# The stats file is rewritten every second: wait for the one that follows the checks' verdict.
+for _ in $(seq 30); do
+  down=$(python3 -c 'import json,sys; print(",".join(json.load(open(sys.argv[1]))["origins_down"]))' "$TMP/stats.json")
+  [[ -n $down ]] && break
+  sleep 0.1
+done
 ((a == 0 && b == 20 && other == 0)) && [[ $down == "127.0.0.1:$A" ]] &&
   ok "a dead origin is taken out by the checks: 20 of 20 answered by the other, none failed (down: $down)" ||
   bad "after origin a died: a=$a b=$b failed=$other down='$down'"

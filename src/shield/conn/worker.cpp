@@ -11,6 +11,7 @@
 #include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <sched.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -74,6 +75,12 @@ void Worker::run(const std::atomic<bool>& stop) {
     lev.events = EPOLLIN;  // level-triggered: accepting stops after a batch and resumes next round
     lev.data.ptr = tag;
     (void)epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &lev);
+  }
+  if (config_.batch_scheduling) {
+    // Best effort: leaving SCHED_OTHER for SCHED_BATCH needs no privilege, and if a sandbox
+    // refuses it the worker serves as before.
+    const sched_param none{};
+    (void)sched_setscheduler(0, SCHED_BATCH, &none);
   }
   epoll_event events[256];
   now_ns_ = monotonicNs();
