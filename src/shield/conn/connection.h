@@ -83,6 +83,7 @@ struct ClientConn : Pollable {
   bool served = false;               // a request has arrived: the idle deadline applies, not the head's
   bool pumping = false;              // inside pumpH2: a nested call asks for another round instead
   bool pump_again = false;
+  bool pump_queued = false;      // in the worker's to_pump_: its answers go out at the end of the round
   uint64_t resets_counted = 0;   // of the session's, already added to the stats
   ClientConn* parent = nullptr;  // a stream: its connection
   int32_t stream_id = 0;

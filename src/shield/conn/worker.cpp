@@ -103,6 +103,12 @@ void Worker::run(const std::atomic<bool>& stop) {
     ready.swap(ready_);
     for (ClientConn* c : ready) processClient(*c);
     if (now_ns_ - last_sweep_ns_ >= kSweepNs) sweep();
+    for (std::size_t i = 0; i < to_pump_.size(); ++i) {  // (pumping may answer more: they join the list)
+      ClientConn* c = to_pump_[i];
+      c->pump_queued = false;
+      pumpH2(*c);
+    }
+    to_pump_.clear();
     reap();
   }
 }

@@ -130,8 +130,11 @@ class Worker {
   std::vector<ClientConn*> dead_clients_;  // closed this round, freed after the round's events
   std::vector<OriginConn*> dead_origins_;
   std::vector<ClientConn*> ready_;  // clients with more to read than one turn allowed
-  std::string scratch_;             // a chunked response decoded only to find its end
-  std::vector<char> read_buffer_;   // every recv lands here first
+  // HTTP/2 connections whose streams were answered this round: pumped once at its end, so the
+  // answers that arrived together leave in one TLS record and one send.
+  std::vector<ClientConn*> to_pump_;
+  std::string scratch_;            // a chunked response decoded only to find its end
+  std::vector<char> read_buffer_;  // every recv lands here first
 };
 
 }  // namespace rampart::shield::conn

@@ -131,7 +131,8 @@ void Worker::flushStream(ClientConn& s) {
   } else {
     c.h2->resume(s.stream_id);
   }
-  pumpH2(c);
+  if (!c.pump_queued) to_pump_.push_back(&c);
+  c.pump_queued = true;
 }
 
 long Worker::pullBody(ClientConn& c, int32_t stream, uint8_t* dst, std::size_t max, bool& eof) {
