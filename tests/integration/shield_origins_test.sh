@@ -63,15 +63,13 @@ batch_threads() {
 n=$(batch_threads "$SHIELD_PID")
 [[ $n == 1 ]] && ok "the one worker runs under SCHED_BATCH, the other threads do not" ||
   bad "$n threads under SCHED_BATCH, expected the 1 worker"
-sed 's/^workers = 1$/workers = 2\nscheduling = "normal"/; s/^listen = .*/listen = "127.0.0.1:'"$(free_port)"'"/; /^stats_file/d' \
+NORMAL_PORT=$(free_port)
+sed 's/^workers = 1$/workers = 2\nscheduling = "normal"/; s/^listen = .*/listen = "127.0.0.1:'"$NORMAL_PORT"'"/; /^stats_file/d' \
   "$TMP/shield.toml" >"$TMP/normal.toml"
 "$RAMPART" shield --config "$TMP/normal.toml" 2>"$TMP/normal.log" &
 NORMAL_PID=$!
 BG_PIDS+=("$NORMAL_PID")
-for _ in $(seq 50); do
-  grep -q 'listening on' "$TMP/normal.log" && break
-  sleep 0.1
-done
+wait_http "$NORMAL_PID" "http://127.0.0.1:$NORMAL_PORT/" || bad "the shield with scheduling = normal did not start"
 n=$(batch_threads "$NORMAL_PID")
 [[ $n == 0 ]] && ok "with scheduling = \"normal\", no thread runs under SCHED_BATCH" ||
   bad "scheduling = normal: $n threads under SCHED_BATCH"
