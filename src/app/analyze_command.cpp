@@ -80,11 +80,11 @@ int runAnalyze(const AnalyzeArgs& args) {
     std::fprintf(stderr, "rampart: %s\n", analysed.error().c_str());
     return kExitError;
   }
-  const AnalysisResult& result = analysed.value();
+  const pipeline::AnalysisResult& result = analysed.value();
 
   report::CaptureSummary summary{args.captures,  result.packets, result.first_ns,
                                  result.last_ns, result.decode,  result.traffic};
-  const report::AttributeFn attribute = attributeWith(attributor);
+  const report::AttributeFn attribute = report::attributeWith(attributor);
   if (args.json) {
     std::cout << report::jsonReport(summary, result.attacks, attribute).dump(2) << '\n';
   } else {

@@ -5,20 +5,20 @@
 
 namespace rampart::app {
 
-core::Result<AnalysisResult, std::string> analyzeCaptureFiles(const std::vector<std::string>& paths,
-                                                              const AnalyzerSettings& settings) {
-  using R = core::Result<AnalysisResult, std::string>;
-  CaptureAnalyzer analyzer(settings);
+core::Result<pipeline::AnalysisResult, std::string> analyzeCaptureFiles(const std::vector<std::string>& paths,
+                                                                        const pipeline::AnalyzerSettings& settings) {
+  using R = core::Result<pipeline::AnalysisResult, std::string>;
+  pipeline::CaptureAnalysis analysis(settings);
   for (const std::string& path : paths) {
     auto source = sensor::PcapFileSource::open(path);
     if (!source) return R::failure(source.error());
     sensor::PcapFileSource& s = source.value();
     const decode::LinkType link = s.linkType();
     sensor::CapturedPacket packet;
-    while (s.next(packet)) analyzer.addPacket(link, packet.data, packet.timestamp_ns);
+    while (s.next(packet)) analysis.addPacket(link, packet.data, packet.timestamp_ns);
     if (!s.error().empty()) return R::failure(s.error());
   }
-  return analyzer.finish();
+  return analysis.finish();
 }
 
 }  // namespace rampart::app

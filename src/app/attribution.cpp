@@ -3,7 +3,7 @@
 
 namespace rampart::app {
 
-geo::Attributor openAttributor(const GeoSettings& configured, const std::string& discover_dir,
+geo::Attributor openAttributor(const runtime::GeoSettings& configured, const std::string& discover_dir,
                                const std::string& country_override, const std::string& asn_override) {
   geo::AttributorConfig gc = geo::Attributor::discover(discover_dir);
   if (!configured.country_db.empty()) gc.country_db = configured.country_db;
@@ -13,11 +13,6 @@ geo::Attributor openAttributor(const GeoSettings& configured, const std::string&
   auto opened = geo::Attributor::open(gc);
   if (!opened) throw ConfigError(opened.error());
   return std::move(opened).value();
-}
-
-report::AttributeFn attributeWith(const geo::Attributor& attributor) {
-  if (!attributor.enabled()) return {};
-  return [&attributor](const core::IpAddress& a) { return attributor.lookup(a); };
 }
 
 }  // namespace rampart::app

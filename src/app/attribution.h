@@ -11,11 +11,8 @@ namespace rampart::app {
 
 // The attribution databases to use: those found in `discover_dir`, replaced by the configuration's,
 // replaced by explicit command-line files. Throws ConfigError when a named database is unusable.
-[[nodiscard]] geo::Attributor openAttributor(const GeoSettings& configured, const std::string& discover_dir,
+[[nodiscard]] geo::Attributor openAttributor(const runtime::GeoSettings& configured, const std::string& discover_dir,
                                              const std::string& country_override = {},
                                              const std::string& asn_override = {});
-
-// A report callback over `attributor`, or an empty one when no database is configured.
-[[nodiscard]] report::AttributeFn attributeWith(const geo::Attributor& attributor);
 
 }  // namespace rampart::app

@@ -80,7 +80,7 @@ std::vector<core::Prefix> prefixes(Reader& r, std::string_view key) {
   return out;
 }
 
-void readBgp(Reader& r, BgpSettings& b) {
+void readBgp(Reader& r, runtime::BgpSettings& b) {
   r.string("exabgp", b.exabgp);
   r.string("local_address", b.local_address);
   r.string("router_id", b.router_id);
@@ -115,7 +115,7 @@ void readBgp(Reader& r, BgpSettings& b) {
   r.checkNoUnknownKeys();
 }
 
-void readMitigation(Reader& r, MitigationSettings& m) {
+void readMitigation(Reader& r, runtime::MitigationSettings& m) {
   mitigate::MitigationConfig& p = m.policy;
   p.enabled = true;  // a [mitigation] table switches it on unless it says otherwise
   r.boolean("enabled", p.enabled);
@@ -162,7 +162,7 @@ void readMitigation(Reader& r, MitigationSettings& m) {
     for (const toml::node& n : *list) {
       if (!n.is_table()) fail(r.source(), n.source(), "each [[mitigation.notify]] must be a table");
       Reader nr(*n.as_table(), r.source(), r.qualified("notify"));
-      NotifySettings ns;
+      runtime::NotifySettings ns;
       nr.string("script", ns.script);
       nr.string("webhook", ns.webhook);
       nr.number("timeout_seconds", ns.timeout_seconds, 0.1, 600);
@@ -268,7 +268,7 @@ Config parseConfig(std::string_view text, const std::string& source) {
     for (const toml::node& node : *list) {
       if (!node.is_table()) fail(source, node.source(), "each [[sensor]] must be a table");
       Reader r(*node.as_table(), source, "sensor");
-      SensorSettings sensor;
+      runtime::SensorSettings sensor;
       std::string type;
       if (!r.string("type", type))
         fail(source, node.source(), "[[sensor]] needs a type (af_packet, xdp, sflow, netflow)");
@@ -278,14 +278,14 @@ Config parseConfig(std::string_view text, const std::string& source) {
         }
         r.number("sample_one_in", sensor.sample_one_in, 1, 1 << 20);
       } else if (type == "xdp") {
-        sensor.type = SensorSettings::Type::kXdp;
+        sensor.type = runtime::SensorSettings::Type::kXdp;
         if (!r.string("interface", sensor.interface) || sensor.interface.empty()) {
           fail(source, node.source(), "an xdp sensor needs an interface");
         }
         sensor.sample_one_in = 64;
         r.number("sample_one_in", sensor.sample_one_in, 1, 1 << 20);
       } else if (type == "sflow" || type == "netflow") {
-        sensor.type = type == "sflow" ? SensorSettings::Type::kSflow : SensorSettings::Type::kNetflow;
+        sensor.type = type == "sflow" ? runtime::SensorSettings::Type::kSflow : runtime::SensorSettings::Type::kNetflow;
         if (!r.string("listen", sensor.listen) || sensor.listen.empty()) {
           fail(source, node.source(),
                fmt::format("a {} sensor needs listen = \"ADDRESS:PORT\", e.g. \"0.0.0.0:{}\"", type,

@@ -10,7 +10,7 @@
 
 #include "app/analyze_command.h"
 #include "app/config.h"
-#include "app/control_server.h"
+#include "api/unix/control_socket.h"
 #include "report/analysis_report.h"
 
 namespace rampart::app {
@@ -65,7 +65,7 @@ int ask(const ControlArgs& a, const nlohmann::json& request, nlohmann::json& ans
     std::fprintf(stderr, "rampart: %s\n", path.error().c_str());
     return kExitError;
   }
-  auto got = controlRequest(path.value(), request);
+  auto got = api::controlRequest(path.value(), request);
   if (!got) {
     std::fprintf(stderr, "rampart: %s\n", got.error().c_str());
     return kExitError;

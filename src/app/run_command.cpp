@@ -6,10 +6,27 @@
 #include <CLI/CLI.hpp>
 
 #include "app/analyze_command.h"
+#include "app/attribution.h"
 #include "app/config.h"
-#include "app/daemon.h"
+#include "runtime/daemon.h"
 
 namespace rampart::app {
+namespace {
+
+// The configuration and the databases it names, or the one line that says what is wrong.
+core::Result<runtime::LoadedConfig, std::string> load(const RunArgs& args) {
+  try {
+    runtime::LoadedConfig loaded;
+    loaded.settings = loadConfig(args.config);
+    if (!args.events.empty()) loaded.settings.run.events = args.events;
+    loaded.attributor = openAttributor(loaded.settings.geo, args.geoip_dir);
+    return loaded;
+  } catch (const ConfigError& e) {
+    return core::Result<runtime::LoadedConfig, std::string>::failure(e.what());
+  }
+}
+
+}  // namespace
 
 void addRunCommand(CLI::App& app, RunArgs& args, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("run", "Watch live traffic and report attacks as they happen");
@@ -23,16 +40,13 @@ int runDaemon(const RunArgs& args) {
   // The log goes to stderr: stdout may carry the JSON event stream.
   spdlog::set_default_logger(spdlog::stderr_color_mt("rampart"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
-  Config cfg;
-  try {
-    cfg = loadConfig(args.config);
-  } catch (const ConfigError& e) {
-    spdlog::error("{}", e.what());
+  auto loaded = load(args);
+  if (!loaded) {
+    spdlog::error("{}", loaded.error());
     return kExitError;
   }
-  if (!args.events.empty()) cfg.run.events = args.events;
   const core::SystemClock clock;
-  Daemon daemon(args.config, std::move(cfg), clock, args.geoip_dir);
+  runtime::Daemon daemon(args.config, std::move(loaded).value(), [&args] { return load(args); }, clock);
   return daemon.run();
 }
 

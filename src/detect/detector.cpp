@@ -187,6 +187,27 @@ void Detector::observe(const traffic::TargetSlot& target, uint64_t window_start_
   }
 }
 
+DetectorCarryover Detector::handOver() {
+  DetectorCarryover out;
+  out.next_id = next_id_;
+  for (auto& [key, t] : active_) out.active.push_back(std::move(t.attack));
+  std::sort(out.active.begin(), out.active.end(), [](const Attack& x, const Attack& y) { return x.id < y.id; });
+  active_.clear();
+  return out;
+}
+
+void Detector::adopt(DetectorCarryover carried) {
+  next_id_ = std::max(next_id_, carried.next_id);
+  for (Attack& a : carried.active) {
+    next_id_ = std::max(next_id_, a.id + 1);
+    Tracked t;
+    t.reported_peak_pps = a.peak_pps;
+    t.attack = std::move(a);
+    const traffic::TargetKey key = t.attack.target;
+    active_.insert_or_assign(key, std::move(t));
+  }
+}
+
 std::vector<AttackEvent> Detector::expire(traffic::TrafficCounters& counters, uint64_t now_ns) {
   std::vector<AttackEvent> events;
   end(counters, events, false, now_ns);

@@ -20,6 +20,13 @@ struct DetectorConfig {
   double update_peak_step = 1.25;              // a new peak this much above the last reported is news
 };
 
+// The active attacks of a detector that is being replaced (a reload), with the next id to give:
+// the detector built from the new configuration adopts them, so an attack goes on as itself.
+struct DetectorCarryover {
+  std::vector<Attack> active;
+  uint64_t next_id = 1;
+};
+
 // Turns windows of counters into attack lifecycles: started, updated (new vector, new peak),
 // ended after a hold-down. Pure: the caller decides what a window is (capture time in `analyze`,
 // wall time in the daemon) and what to do with the events.
@@ -41,6 +48,12 @@ class Detector {
   [[nodiscard]] std::vector<AttackEvent> expire(traffic::TrafficCounters& counters, uint64_t now_ns);
   // Ends every active attack now (end of a capture, shutdown).
   [[nodiscard]] std::vector<AttackEvent> finish(traffic::TrafficCounters& counters);
+
+  // Gives away the active attacks (this detector has none after) and its next id.
+  [[nodiscard]] DetectorCarryover handOver();
+  // Takes over attacks handed over by another detector: they continue, hold-down and peaks
+  // included, under their ids; ids given from now on follow the carried ones.
+  void adopt(DetectorCarryover carried);
 
   // Levels at which TrafficCounters should start deep stats, derived from the groups' thresholds.
   [[nodiscard]] std::vector<traffic::GroupTrigger> triggers() const;

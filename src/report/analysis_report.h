@@ -27,6 +27,8 @@ struct CaptureSummary {
 };
 
 using AttributeFn = std::function<geo::Attribution(const core::IpAddress&)>;
+// A callback over `attributor`, or an empty one when no database is configured.
+[[nodiscard]] AttributeFn attributeWith(const geo::Attributor& attributor);
 
 // The `rampart analyze` report for a person at a terminal.
 [[nodiscard]] std::string textReport(const CaptureSummary& summary, std::span<const detect::Attack> attacks,

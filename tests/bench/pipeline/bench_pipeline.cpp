@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // decode -> count -> detect throughput on one core, on captures held in memory: the figure behind
 // "Rampart keeps up with N Mpps per core". Each capture is written once by tests/scenario, loaded
-// whole, and replayed through a fresh CaptureAnalyzer per iteration (windows roll, attacks are
+// whole, and replayed through a fresh CaptureAnalysis per iteration (windows roll, attacks are
 // judged, fingerprinted and ended, exactly as in `rampart analyze`).
 #include <benchmark/benchmark.h>
 
 #include <map>
 
-#include "app/capture_analyzer.h"
+#include "pipeline/capture_analysis.h"
 #include "scenario/attack_scenario.h"
 #include "sensor/pcap_file_source.h"
 #include "support/temp_dir.h"
@@ -78,7 +78,7 @@ void BM_DecodeCountDetect(benchmark::State& state, const std::string& name) {
   const auto& cap = capture(name);
   std::size_t attacks = 0;
   for (auto _ : state) {
-    rampart::app::CaptureAnalyzer analyzer{rampart::app::AnalyzerSettings{}};
+    rampart::pipeline::CaptureAnalysis analyzer{rampart::pipeline::AnalyzerSettings{}};
     for (const auto& p : cap.packets) analyzer.addPacket(cap.link, cap.frame(p), p.ts_ns);
     attacks = analyzer.finish().attacks.size();
   }

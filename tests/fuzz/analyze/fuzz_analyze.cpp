@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "app/capture_analyzer.h"
+#include "pipeline/capture_analysis.h"
 #include "report/analysis_report.h"
 #include "sensor/pcap_file_source.h"
 
@@ -14,7 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto source = sensor::PcapFileSource::openMemory({data, size});
   if (!source) return 0;
 
-  app::AnalyzerSettings settings;
+  pipeline::AnalyzerSettings settings;
   settings.traffic.max_hosts = 64;  // small tables reach their limits quickly
   settings.traffic.max_prefixes = 16;
   settings.traffic.max_deep = 8;
@@ -27,13 +27,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   settings.detector.hold_down_ns = 2'000'000'000;
 
-  app::CaptureAnalyzer analyzer(settings);
+  pipeline::CaptureAnalysis analyzer(settings);
   sensor::CapturedPacket packet;
   const decode::LinkType link = source.value().linkType();
   for (int i = 0; i < 100'000 && source.value().next(packet); ++i) {
     analyzer.addPacket(link, packet.data, packet.timestamp_ns);
   }
-  const app::AnalysisResult result = analyzer.finish();
+  const pipeline::AnalysisResult result = analyzer.finish();
   report::CaptureSummary summary{{"fuzz"},       result.packets, result.first_ns,
                                  result.last_ns, result.decode,  result.traffic};
   (void)report::textReport(summary, result.attacks, {});

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "app/control_request.h"
+#include "api/control_request.h"
 #include "mitigate/action_json.h"
 
 namespace {
@@ -37,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     check(!error.empty(), __LINE__);
   }
   // As the control socket reads it.
-  if (auto r = rampart::app::parseControlRequest(j); !r) check(!r.error().empty(), __LINE__);
+  if (auto r = rampart::api::parseControlRequest(j); !r) check(!r.error().empty(), __LINE__);
   if (j.is_object() && j.contains("rule")) {
     error.clear();
     if (auto r = rampart::mitigate::ruleFromJson(j["rule"], error)) {

@@ -38,7 +38,7 @@ TEST_P(NoAttackTest, DefaultThresholdsFindNoAttack) {
     GTEST_SKIP() << sharedData() / GetParam() << " is absent: shared test data not checked out beside the repo";
   }
   for (const std::string& path : captures) {
-    const auto result = analyzeCaptureFiles({path}, AnalyzerSettings{});
+    const auto result = analyzeCaptureFiles({path}, pipeline::AnalyzerSettings{});
     ASSERT_TRUE(result.ok()) << result.error();
     EXPECT_GT(result.value().decode.decoded(), 0u) << path;
     EXPECT_TRUE(result.value().attacks.empty())
@@ -61,7 +61,7 @@ TEST(NoAttackTest, AllBaselineCapturesAsOneStream) {
     if (inCi()) FAIL() << "baseline-normal is missing in CI";
     GTEST_SKIP() << "shared test data absent";
   }
-  const auto result = analyzeCaptureFiles(captures, AnalyzerSettings{});
+  const auto result = analyzeCaptureFiles(captures, pipeline::AnalyzerSettings{});
   ASSERT_TRUE(result.ok()) << result.error();
   EXPECT_TRUE(result.value().attacks.empty());
 }

@@ -217,7 +217,7 @@ webhook = "https://chat.example/hook"
 timeout_seconds = 3
 )",
                                "rampart.toml");
-  const MitigationSettings& m = c.mitigation;
+  const runtime::MitigationSettings& m = c.mitigation;
   EXPECT_TRUE(m.policy.enabled);
   EXPECT_FALSE(m.policy.dry_run);
   EXPECT_EQ(m.data_plane, "xdp");

@@ -18,13 +18,13 @@ using testing::AttackScenario;
 using testing::Flood;
 using testing::PacketSpec;
 
-AnalysisResult analyze(const AttackScenario& scenario, const AnalyzerSettings& settings = {}) {
+pipeline::AnalysisResult analyze(const AttackScenario& scenario, const pipeline::AnalyzerSettings& settings = {}) {
   testing::TempDir dir;
   const std::string path = dir.file("capture.pcap");
   scenario.write(path);
   auto result = analyzeCaptureFiles({path}, settings);
   EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.error());
-  return result.ok() ? std::move(result).value() : AnalysisResult{};
+  return result.ok() ? std::move(result).value() : pipeline::AnalysisResult{};
 }
 
 bool hasVector(const detect::Attack& a, AttackVector v) { return a.vectorSet().test(static_cast<std::size_t>(v)); }
@@ -146,7 +146,7 @@ TEST_P(VectorTest, FindsTargetVectorAndFingerprint) {
   const VectorCase& c = GetParam();
   AttackScenario scenario;
   scenario.background(4).add(c.flood);
-  const AnalysisResult result = analyze(scenario);
+  const pipeline::AnalysisResult result = analyze(scenario);
   ASSERT_EQ(result.attacks.size(), 1u) << "expected exactly one attack";
   const detect::Attack& a = result.attacks[0];
   const Expected& e = c.expected;
@@ -182,7 +182,7 @@ TEST(VectorTest, PoolSourcesAreTopSourcesWithShares) {
   f.pool_size = 4;
   f.pool_base = "198.51.100.0";
   scenario.background(4).add(f);
-  const AnalysisResult result = analyze(scenario);
+  const pipeline::AnalysisResult result = analyze(scenario);
   ASSERT_EQ(result.attacks.size(), 1u);
   const detect::Attack& a = result.attacks[0];
   ASSERT_EQ(a.top_sources.size(), 4u);
@@ -203,7 +203,7 @@ TEST(VectorTest, CarpetBombingOfAPrefixIsSeenWhenNoHostCrossesItsThreshold) {
   f.base.dst = "203.0.113.0";
   f.spread_dst_hosts = 200;
   scenario.background(4).add(f);
-  const AnalysisResult result = analyze(scenario);
+  const pipeline::AnalysisResult result = analyze(scenario);
   ASSERT_EQ(result.attacks.size(), 1u);
   const detect::Attack& a = result.attacks[0];
   EXPECT_EQ(a.target.toString(), "203.0.113.0/24");
@@ -225,9 +225,9 @@ TEST(VectorTest, FloodBelowThresholdIsNoAttack) {
 TEST(VectorTest, CommandLineStyleOverrideLowersTheThreshold) {
   AttackScenario scenario;
   scenario.background(4).add(flood(tcp(0x02, 80), 8'000, Flood::Sources::kSpoofed, true, false));
-  AnalyzerSettings settings;
+  pipeline::AnalyzerSettings settings;
   settings.detector.groups[0].host.setVectorPps(AttackVector::kSynFlood, 5'000);
-  const AnalysisResult result = analyze(scenario, settings);
+  const pipeline::AnalysisResult result = analyze(scenario, settings);
   ASSERT_EQ(result.attacks.size(), 1u);
   EXPECT_TRUE(hasVector(result.attacks[0], AttackVector::kSynFlood));
 }
@@ -239,7 +239,7 @@ TEST(VectorTest, TwoAttacksOnTwoHostsAreReportedSeparately) {
   ntp.base.dst = "192.0.2.20";
   ntp.start_s = 1.5;
   scenario.background(4).add(syn).add(ntp);
-  const AnalysisResult result = analyze(scenario);
+  const pipeline::AnalysisResult result = analyze(scenario);
   ASSERT_EQ(result.attacks.size(), 2u);
   EXPECT_EQ(result.attacks[0].target.toString(), "192.0.2.10");
   EXPECT_TRUE(hasVector(result.attacks[0], AttackVector::kSynFlood));
