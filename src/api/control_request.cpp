@@ -34,7 +34,8 @@ core::Result<ControlRequest, std::string> parseControlRequest(const nlohmann::js
     auto rule = mitigate::ruleFromJson(j.contains("rule") ? j["rule"] : nlohmann::json(), error);
     if (!rule) return R::failure(error);
     r.block.rule = *rule;
-    if (r.block.kind == mitigate::ActionKind::kDropSource && !r.block.rule.source) return R::failure("drop-source needs a source");
+    if (r.block.kind == mitigate::ActionKind::kDropSource && !r.block.rule.source)
+      return R::failure("drop-source needs a source");
     if (j.contains("duration_s")) {
       const auto& d = j["duration_s"];
       if (!d.is_number() || d.get<double>() < 0 || d.get<double>() > 1e7) {

@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/result.h"
 #include "api/control_service.h"
+#include "core/result.h"
 #include "mitigate/action.h"
 
 namespace rampart::api {

@@ -8,9 +8,9 @@
 
 #include <fmt/format.h>
 
+#include "api/unix/control_socket.h"
 #include "app/analyze_command.h"
 #include "app/config.h"
-#include "api/unix/control_socket.h"
 #include "report/analysis_report.h"
 
 namespace rampart::app {

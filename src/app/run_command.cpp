@@ -46,7 +46,8 @@ int runDaemon(const RunArgs& args) {
     return kExitError;
   }
   const core::SystemClock clock;
-  runtime::Daemon daemon(args.config, std::move(loaded).value(), [&args] { return load(args); }, clock);
+  runtime::Daemon daemon(
+      args.config, std::move(loaded).value(), [&args] { return load(args); }, clock);
   return daemon.run();
 }
 

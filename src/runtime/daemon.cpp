@@ -204,7 +204,8 @@ constexpr const char* kNoMitigation = "mitigation is off: add a [mitigation] tab
 }
 
 core::Result<std::vector<mitigate::ActionInForce>, std::string> Daemon::list() {
-  if (!planes_.mitigator) return core::Result<std::vector<mitigate::ActionInForce>, std::string>::failure(kNoMitigation);
+  if (!planes_.mitigator)
+    return core::Result<std::vector<mitigate::ActionInForce>, std::string>::failure(kNoMitigation);
   return planes_.mitigator->list();
 }
 
@@ -221,7 +222,8 @@ core::Result<mitigate::Action, std::string> Daemon::block(const api::BlockReques
 
 core::Status Daemon::unblock(uint64_t id) {
   if (!planes_.mitigator) return core::failed(kNoMitigation);
-  if (!planes_.mitigator->unblock(id, clock_.nowNs())) return core::failed(fmt::format("no mitigation #{} is in force", id));
+  if (!planes_.mitigator->unblock(id, clock_.nowNs()))
+    return core::failed(fmt::format("no mitigation #{} is in force", id));
   return core::okStatus();
 }
 

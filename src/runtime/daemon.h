@@ -16,10 +16,10 @@
 #include "runtime/sensor_inputs.h"
 #include "runtime/settings.h"
 #include "runtime/shield_host.h"
+#include "runtime/sinks/event_stream_sink.h"
 #include "runtime/sinks/log_sink.h"
 #include "runtime/sinks/mitigation_journal.h"
 #include "runtime/sinks/notifier.h"
-#include "runtime/sinks/event_stream_sink.h"
 
 namespace rampart::runtime {
 

@@ -20,7 +20,7 @@ constexpr uint64_t kMaxWaitNs = 100'000'000;
 }  // namespace
 
 core::Result<std::unique_ptr<EventLoop>, std::string> EventLoop::create(const core::Clock& clock,
-                                                                       std::vector<int> signals) {
+                                                                        std::vector<int> signals) {
   using R = core::Result<std::unique_ptr<EventLoop>, std::string>;
   sigset_t mask;
   sigemptyset(&mask);

@@ -29,7 +29,7 @@ class EventLoop {
   // Blocks `signals` in the calling thread before any other thread starts (threads started later
   // inherit the mask, so the signals reach the loop's signalfd and no other thread).
   static core::Result<std::unique_ptr<EventLoop>, std::string> create(const core::Clock& clock,
-                                                                     std::vector<int> signals);
+                                                                      std::vector<int> signals);
   ~EventLoop();
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;

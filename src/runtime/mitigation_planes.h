@@ -4,10 +4,10 @@
 #include <memory>
 #include <string>
 
-#include "runtime/mitigator.h"
-#include "runtime/settings.h"
 #include "core/result.h"
 #include "mitigate/xdp/xdp_backend.h"
+#include "runtime/mitigator.h"
+#include "runtime/settings.h"
 
 namespace rampart::runtime {
 

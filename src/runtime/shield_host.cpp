@@ -12,9 +12,7 @@
 namespace rampart::runtime {
 
 ShieldHost::ShieldHost(shield::ShieldConfig config, Block block)
-    : block_(std::move(block)),
-      stats_file_(config.stats_file),
-      block_seconds_(config.offenders.block_seconds) {
+    : block_(std::move(block)), stats_file_(config.stats_file), block_seconds_(config.offenders.block_seconds) {
   config.hand_off = config.hand_off || static_cast<bool>(block_);
   server_ = std::make_unique<shield::conn::ShieldServer>(std::move(config));
 }

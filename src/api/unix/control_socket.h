@@ -26,8 +26,7 @@ class ControlSocketServer {
   using Execute = std::function<nlohmann::json(const ControlRequest& request)>;
   static constexpr std::size_t kMaxClients = 64;  // beyond, a new connection is answered "busy"
 
-  static core::Result<std::unique_ptr<ControlSocketServer>, std::string> open(const std::string& path,
-                                                                              Execute execute);
+  static core::Result<std::unique_ptr<ControlSocketServer>, std::string> open(const std::string& path, Execute execute);
   ~ControlSocketServer();  // stops the thread and removes the socket file
   ControlSocketServer(const ControlSocketServer&) = delete;
   ControlSocketServer& operator=(const ControlSocketServer&) = delete;

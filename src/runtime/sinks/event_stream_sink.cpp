@@ -4,8 +4,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include "report/event_json.h"
 #include "report/analysis_report.h"
+#include "report/event_json.h"
 
 namespace rampart::runtime {
 

@@ -48,10 +48,10 @@ void LogSink::onMitigation(const mitigate::MitigationRecord& r) {
                    mitigate::toString(a.kind), a.rule.toString(), a.reason);
       return;
     case Op::kWithdraw:
-      spdlog::warn("mitigation #{} withdrawn ({}): {} {} — {}{}", a.id, where, mitigate::toString(a.kind),
-                   a.rule.toString(), c.note,
-                   r.dropped ? fmt::format("; it dropped {} packets, {} bytes", r.dropped->packets, r.dropped->bytes)
-                             : "");
+      spdlog::warn(
+          "mitigation #{} withdrawn ({}): {} {} — {}{}", a.id, where, mitigate::toString(a.kind), a.rule.toString(),
+          c.note,
+          r.dropped ? fmt::format("; it dropped {} packets, {} bytes", r.dropped->packets, r.dropped->bytes) : "");
       return;
   }
 }
