@@ -6,7 +6,6 @@
 
 #include <CLI/CLI.hpp>
 #include <csignal>
-#include <cstring>
 #include <memory>
 #include <string>
 
@@ -67,12 +66,7 @@ int runShield(const std::string& config_path) {
     spdlog::error("{}", st.error());
     return kExitError;
   }
-  for (const int s : {SIGTERM, SIGINT}) {
-    l.onSignal(s, [&l, s] {
-      spdlog::info("signal {}: stopping", strsignal(s));
-      l.stop();
-    });
-  }
+  l.stopOn({SIGTERM, SIGINT});
   l.run();
   host.stop();
   return 0;

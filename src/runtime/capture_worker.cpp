@@ -5,6 +5,8 @@
 
 #include <chrono>
 
+#include "pipeline/count_frame.h"
+
 namespace rampart::runtime {
 namespace {
 
@@ -60,11 +62,7 @@ void CaptureWorker::loop() {
       CaptureShard& shard = *active_;
       core::FlowRecord record;
       source.poll(wait, [&shard, &record, rate](std::span<const uint8_t> frame, uint64_t ts) {
-        const decode::DecodeResult r = decode::decodePacket(decode::LinkType::kEthernet, frame, ts, record);
-        shard.decode.add(r);
-        if (r != decode::DecodeResult::kOk) return;
-        record.sampling_rate = rate;
-        shard.counters.add(record);
+        pipeline::countFrame(decode::LinkType::kEthernet, frame, ts, rate, record, shard.decode, shard.counters);
       });
     }
     if (requested_.load(std::memory_order_acquire) != served) handOver(served);

@@ -14,6 +14,7 @@ namespace {
 
 constexpr uint64_t kStatsEveryNs = 10'000'000'000ULL;
 constexpr int kControlWaitMs = 5000;  // a control request the loop has not run by then is answered "busy"
+constexpr const char* kNoMitigation = "mitigation is off: add a [mitigation] table to the configuration";
 
 }  // namespace
 
@@ -78,12 +79,7 @@ core::Status Daemon::start() {
   }
   if (inputs_->xdpFd() >= 0) loop_->watch(inputs_->xdpFd(), [this] { inputs_->drainXdp(engine_->analyzer); });
   loop_->onSignal(SIGHUP, [this] { reload(); });
-  for (const int s : {SIGTERM, SIGINT}) {
-    loop_->onSignal(s, [this, s] {
-      spdlog::info("signal {}: stopping", strsignal(s));
-      loop_->stop();
-    });
-  }
+  loop_->stopOn({SIGTERM, SIGINT});
   const uint64_t now = clock_.nowNs();
   (void)engine_->analyzer.advanceTo(now);  // opens the first window
   loop_->addTimer(engine_->analyzer.nextDue(), [this](uint64_t at) { return step(at); });
@@ -187,9 +183,10 @@ void Daemon::reload() {
                settings_.analyzer.detector.groups.size(), continuing);
 }
 
-// A transport's thread: the request runs on the loop's, between two steps of the analyzer.
+// A transport's thread: the request runs on the loop's, between two steps of the analyzer. It is
+// copied: a request the loop gets to after the wait gave up must not refer to the transport's.
 nlohmann::json Daemon::execute(const api::ControlRequest& request) {
-  auto answer = loop_->call<nlohmann::json>([this, &request] { return api::answer(*this, request); }, kControlWaitMs);
+  auto answer = loop_->call<nlohmann::json>([this, request] { return api::answer(*this, request); }, kControlWaitMs);
   if (!answer) return {{"ok", false}, {"error", "the daemon is busy or stopping; try again"}};
   return std::move(*answer);
 }
@@ -197,10 +194,6 @@ nlohmann::json Daemon::execute(const api::ControlRequest& request) {
 core::Result<api::DaemonStatus, std::string> Daemon::status() {
   return api::DaemonStatus{.active_attacks = engine_->analyzer.detector().activeAttacks(),
                            .mitigation = planes_.mitigator != nullptr};
-}
-
-namespace {
-constexpr const char* kNoMitigation = "mitigation is off: add a [mitigation] table to the configuration";
 }
 
 core::Result<std::vector<mitigate::ActionInForce>, std::string> Daemon::list() {

@@ -20,7 +20,7 @@ constexpr uint64_t kMaxWaitNs = 100'000'000;
 }  // namespace
 
 core::Result<std::unique_ptr<EventLoop>, std::string> EventLoop::create(const core::Clock& clock,
-                                                                        std::vector<int> signals) {
+                                                                        const std::vector<int>& signals) {
   using R = core::Result<std::unique_ptr<EventLoop>, std::string>;
   sigset_t mask;
   sigemptyset(&mask);
@@ -34,11 +34,11 @@ core::Result<std::unique_ptr<EventLoop>, std::string> EventLoop::create(const co
     close(sfd);
     return R::failure("eventfd: " + why);
   }
-  return std::unique_ptr<EventLoop>(new EventLoop(clock, sfd, wake, std::move(signals)));
+  return std::unique_ptr<EventLoop>(new EventLoop(clock, sfd, wake));
 }
 
-EventLoop::EventLoop(const core::Clock& clock, int signal_fd, int wake_fd, std::vector<int> signals)
-    : clock_(clock), signal_fd_(signal_fd), wake_fd_(wake_fd), signals_(std::move(signals)) {}
+EventLoop::EventLoop(const core::Clock& clock, int signal_fd, int wake_fd)
+    : clock_(clock), signal_fd_(signal_fd), wake_fd_(wake_fd) {}
 
 EventLoop::~EventLoop() {
   close(signal_fd_);
@@ -48,6 +48,15 @@ EventLoop::~EventLoop() {
 void EventLoop::watch(int fd, Callback on_readable) { watches_.push_back({fd, std::move(on_readable)}); }
 
 void EventLoop::onSignal(int signo, Callback handle) { signal_handlers_.emplace_back(signo, std::move(handle)); }
+
+void EventLoop::stopOn(std::initializer_list<int> signals) {
+  for (const int s : signals) {
+    onSignal(s, [this, s] {
+      spdlog::info("signal {}: stopping", strsignal(s));
+      stop();
+    });
+  }
+}
 
 void EventLoop::addTimer(uint64_t first_due_ns, Timer timer) { timers_.push_back({first_due_ns, std::move(timer)}); }
 

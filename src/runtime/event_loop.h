@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <future>
+#include <initializer_list>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -29,13 +30,15 @@ class EventLoop {
   // Blocks `signals` in the calling thread before any other thread starts (threads started later
   // inherit the mask, so the signals reach the loop's signalfd and no other thread).
   static core::Result<std::unique_ptr<EventLoop>, std::string> create(const core::Clock& clock,
-                                                                      std::vector<int> signals);
+                                                                      const std::vector<int>& signals);
   ~EventLoop();
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
 
   void watch(int fd, Callback on_readable);
   void onSignal(int signo, Callback handle);
+  // Each of `signals` stops the loop, saying so in the log.
+  void stopOn(std::initializer_list<int> signals);
   void addTimer(uint64_t first_due_ns, Timer timer);
   // Any thread: runs `work` on the loop's thread soon.
   void post(Callback work);
@@ -50,7 +53,7 @@ class EventLoop {
   [[nodiscard]] const core::Clock& clock() const noexcept { return clock_; }
 
  private:
-  EventLoop(const core::Clock& clock, int signal_fd, int wake_fd, std::vector<int> signals);
+  EventLoop(const core::Clock& clock, int signal_fd, int wake_fd);
   void runPosted();
   void readSignals();
 
@@ -66,7 +69,6 @@ class EventLoop {
   const core::Clock& clock_;
   int signal_fd_;
   int wake_fd_;  // eventfd: post() wakes the poll
-  std::vector<int> signals_;
   std::vector<Watch> watches_;
   std::vector<std::pair<int, Callback>> signal_handlers_;
   std::vector<TimerEntry> timers_;

@@ -28,7 +28,6 @@ class EventSink : public pipeline::AttackSink {
 class SinkFanout final : public EventSink {
  public:
   void add(EventSink& sink) { sinks_.push_back(&sink); }
-  void clear() noexcept { sinks_.clear(); }
   void onAttackEvents(std::span<const detect::AttackEvent> events, uint64_t now_ns) override {
     for (EventSink* s : sinks_) s->onAttackEvents(events, now_ns);
   }

@@ -33,7 +33,6 @@ class Mitigator final : public EventSink {
   [[nodiscard]] bool unblock(uint64_t id, uint64_t now_ns);
   // Everything in force, each with what it dropped so far.
   [[nodiscard]] std::vector<mitigate::ActionInForce> list() const;
-  [[nodiscard]] const mitigate::MitigationConfig& config() const noexcept { return engine_.config(); }
   // Withdraws everything from the data planes (shutdown); the state file keeps it for a restart.
   void shutdown();
 

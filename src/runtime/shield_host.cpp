@@ -51,7 +51,7 @@ void ShieldHost::tick() {
     const std::string source = a.toString() + (a.isV4() ? "/32" : "/128");
     api::BlockRequest request;
     request.kind = mitigate::ActionKind::kDropSource;
-    request.rule.source = core::Prefix::parse(source);
+    request.rule.source = core::Prefix(a, a.isV4() ? 32 : 128);
     request.rule.destination = *core::Prefix::parse(a.isV4() ? "0.0.0.0/0" : "::/0");
     request.duration_ns = uint64_t{block_seconds_} * 1'000'000'000ULL;
     request.reason = "shield: refused again and again (429s, limits, malformed requests)";
