@@ -4,8 +4,7 @@
 namespace rampart::pipeline {
 
 WindowedAnalyzer::WindowedAnalyzer(const AnalyzerSettings& settings, AttackSink& sink)
-    : settings_(settings),
-      sink_(sink),
+    : sink_(sink),
       window_ns_(settings.window_ns == 0 ? 1'000'000'000 : settings.window_ns),
       early_ns_(settings.early_check_ns == 0 ? window_ns_ : settings.early_check_ns),
       detector_(settings.detector),

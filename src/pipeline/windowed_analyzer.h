@@ -11,6 +11,7 @@
 #include "detect/detector.h"
 #include "pipeline/analyzer_settings.h"
 #include "pipeline/attack_sink.h"
+#include "pipeline/count_frame.h"
 #include "traffic/flow_spreader.h"
 #include "traffic/traffic_counters.h"
 
@@ -33,11 +34,7 @@ class WindowedAnalyzer {
   // Counts one frame at whatever time the analyzer is at.
   void addPacket(decode::LinkType link, std::span<const uint8_t> frame, uint64_t timestamp_ns,
                  uint32_t sampling_rate = 1) noexcept {
-    const decode::DecodeResult r = decode::decodePacket(link, frame, timestamp_ns, record_);
-    decode_.add(r);
-    if (r != decode::DecodeResult::kOk) return;
-    record_.sampling_rate = sampling_rate;
-    counters_.add(record_);
+    countFrame(link, frame, timestamp_ns, sampling_rate, record_, decode_, counters_);
   }
   // Capture time: the packet's timestamp moves time first (a window closes, early starts are
   // checked, or a jump of the capture's clock closes what was open), then the packet is counted.
@@ -90,7 +87,6 @@ class WindowedAnalyzer {
   void closeWindow(uint64_t now_ns);
   void emit(std::vector<detect::AttackEvent>&& events, uint64_t now_ns);
 
-  const AnalyzerSettings& settings_;
   AttackSink& sink_;
   uint64_t window_ns_;
   uint64_t early_ns_;
