@@ -106,7 +106,7 @@ std::vector<AttackEvent> Detector::onWindow(traffic::TrafficCounters& counters, 
 std::vector<AttackEvent> Detector::earlyStarts(traffic::TrafficCounters& counters, uint64_t window_start_ns,
                                                uint64_t window_ns) {
   std::vector<AttackEvent> events;
-  counters.forEachTarget([&](const traffic::TargetSlot& t) {
+  counters.forEachBusyTarget([&](const traffic::TargetSlot& t) {
     if (!active_.contains(t.key)) observe(t, window_start_ns, window_ns, events, true);
   });
   return events;

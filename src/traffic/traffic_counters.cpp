@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "traffic/traffic_counters.h"
 
+#include <algorithm>
+
 namespace rampart::traffic {
 
 TrafficCounters::TrafficCounters(const TrafficConfig& config, const ProtectedNetworks& networks,
@@ -115,6 +117,7 @@ void TrafficCounters::attachDeep(TargetSlot& s) noexcept {
   }
   if (it == deep_.end()) {
     if (deep_.size() >= config_.max_deep) {
+      if (s.trigger_packets != UINT64_MAX || s.trigger_bytes != UINT64_MAX) markBusy(s);  // once
       ++stats_.deep_refused;
       s.trigger_packets = s.trigger_bytes = UINT64_MAX;  // do not retry for every packet of this window
       return;
@@ -122,17 +125,33 @@ void TrafficCounters::attachDeep(TargetSlot& s) noexcept {
     it = deep_.emplace(s.key, std::make_unique<DeepStats>(config_.sample_capacity)).first;
   }
   s.deep = it->second.get();
+  markBusy(s);
 }
 
-void TrafficCounters::forEachTarget(const std::function<void(const TargetSlot&)>& visit) {
+void TrafficCounters::fillPrefixMaxima() noexcept {
   for (const TargetSlot& h : hosts_.slots()) {
     if (h.parent != kNoSlot) {
       auto& p = prefixes_[h.parent];
       p.max_host_packets = std::max(p.max_host_packets, h.counts.packets);
     }
   }
+}
+
+void TrafficCounters::forEachTarget(const std::function<void(const TargetSlot&)>& visit) {
+  fillPrefixMaxima();
   for (const TargetSlot& h : hosts_.slots()) visit(h);
   for (const TargetSlot& p : prefixes_.slots()) visit(p);
+}
+
+void TrafficCounters::forEachBusyTarget(const std::function<void(const TargetSlot&)>& visit) {
+  if (std::any_of(busy_.begin(), busy_.end(), [](uint32_t b) { return (b & kPrefixBit) != 0; })) fillPrefixMaxima();
+  for (const uint32_t b : busy_) visit((b & kPrefixBit) != 0 ? prefixes_[b & ~kPrefixBit] : hosts_[b]);
+}
+
+void TrafficCounters::markBusy(const TargetSlot& s) {
+  const bool prefix = s.key.isPrefix();
+  const TargetTable& table = prefix ? prefixes_ : hosts_;
+  busy_.push_back(static_cast<uint32_t>(&s - table.slots().data()) | (prefix ? kPrefixBit : 0));
 }
 
 void TrafficCounters::resetWindow() {
@@ -144,6 +163,7 @@ void TrafficCounters::resetWindow() {
     }
     table->clear();
   }
+  busy_.clear();
   for (auto it = deep_.begin(); it != deep_.end();) {
     DeepStats& d = *it->second;
     d.idle_windows = d.hot ? 0 : d.idle_windows + 1;

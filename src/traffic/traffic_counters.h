@@ -64,6 +64,11 @@ class TrafficCounters {
   // Visits every host, then every prefix, that saw traffic in the current window. A prefix's
   // max_host_packets is filled before the visit.
   void forEachTarget(const std::function<void(const TargetSlot&)>& visit);
+  // The same for the targets that reached their deep-stats trigger in this window, in the order
+  // they reached it. A trigger is a quarter of the group's lowest per-second limit, so in windows
+  // of a quarter second or more these are the only targets whose counts so far can cross a limit:
+  // what early starts look at, without visiting every host of a busy network.
+  void forEachBusyTarget(const std::function<void(const TargetSlot&)>& visit);
   // Empties the window; deep stats of targets that stayed busy are kept.
   void resetWindow();
   // Frees a target's deep stats at the next reset (an attack on it ended): a later attack on the
@@ -90,6 +95,8 @@ class TrafficCounters {
   void initSlot(TargetSlot& s, uint32_t group, uint64_t trigger_packets, uint64_t trigger_bytes);
   void account(TargetSlot& s, const core::FlowRecord& r, PacketClass cls, uint64_t pkts, uint64_t bytes) noexcept;
   void attachDeep(TargetSlot& s) noexcept;
+  void fillPrefixMaxima() noexcept;
+  void markBusy(const TargetSlot& s);
   uint32_t mergeSlot(TargetTable& table, const TargetSlot& from, uint64_t& untracked);
 
   TrafficConfig config_;
@@ -101,6 +108,9 @@ class TrafficCounters {
   std::unordered_map<TargetKey, std::unique_ptr<DeepStats>, TargetKeyHash> deep_;
   TrafficStats stats_;
   std::shared_ptr<const TargetKeySet> hot_;
+  // Reached a trigger this window: the slot's index, with kPrefixBit set for a prefix.
+  static constexpr uint32_t kPrefixBit = 1u << 31;
+  std::vector<uint32_t> busy_;
   uint32_t last_host_ = kNoSlot;  // consecutive packets of a flood hit the same host: skip the hash
 };
 

@@ -499,3 +499,31 @@ TEST(TrafficCountersCaps, FullPrefixTableCountsUntrackedPrefixesWhileHostsAreCou
 
 }  // namespace
 }  // namespace rampart::traffic
+
+namespace rampart::traffic {
+namespace {
+
+using namespace test;  // NOLINT(google-build-using-namespace): the shared test helpers
+
+// Early starts visit only what reached a trigger: the busy hosts, once each, refused deep stats
+// included, and nothing after the window is reset.
+TEST(TrafficCountersBusy, OnlyTargetsPastTheirTriggerAreVisited) {
+  const ProtectedNetworks everything;
+  TrafficConfig config;
+  config.max_deep = 1;
+  TrafficCounters c(config, everything, {hostTrigger(3)});
+  for (int i = 0; i < 5; ++i) c.add(syn("198.51.100.1", "192.0.2.1"));      // deep stats
+  for (int i = 0; i < 5; ++i) c.add(syn("198.51.100.1", "192.0.2.2"));      // past it, refused deep stats
+  for (int i = 0; i < 2; ++i) c.add(syn("198.51.100.1", "192.0.2.3"));      // below
+  for (int i = 0; i < 100; ++i) c.add(syn("198.51.100.1", "203.0.113.9"));  // past it, refused
+  std::vector<std::string> busy;
+  c.forEachBusyTarget([&busy](const TargetSlot& s) { busy.push_back(s.key.toString()); });
+  EXPECT_EQ(busy, (std::vector<std::string>{"192.0.2.1", "192.0.2.2", "203.0.113.9"}));
+  c.resetWindow();
+  busy.clear();
+  c.forEachBusyTarget([&busy](const TargetSlot& s) { busy.push_back(s.key.toString()); });
+  EXPECT_TRUE(busy.empty());
+}
+
+}  // namespace
+}  // namespace rampart::traffic
