@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "scenario/attack_scenario.h"
+#include "scenario/vector_floods.h"
 
 namespace {
 
@@ -26,32 +27,9 @@ using Sources = Flood::Sources;
 
 constexpr uint64_t kSeed = 42;
 
-Flood flood(PacketSpec spec, uint64_t pps, Sources sources, bool random_src_port, bool random_dst_port) {
-  Flood f;
-  f.base = std::move(spec);
-  f.start_s = 1;
-  f.seconds = 2;
-  f.pps = pps;
-  f.sources = sources;
-  f.random_src_port = random_src_port;
-  f.random_dst_port = random_dst_port;
-  f.pool_size = 300;
-  return f;
-}
-
-PacketSpec tcp(uint8_t flags, uint16_t dst_port, uint16_t src_port = 40000) {
-  return PacketSpec{
-      .dst = "192.0.2.10", .protocol = 6, .src_port = src_port, .dst_port = dst_port, .tcp_flags = flags, .ttl = 64};
-}
-
-PacketSpec udp(uint16_t src_port, uint16_t dst_port, uint16_t payload) {
-  return PacketSpec{.dst = "192.0.2.10",
-                    .protocol = 17,
-                    .src_port = src_port,
-                    .dst_port = dst_port,
-                    .ttl = 55,
-                    .payload_len = payload};
-}
+using rampart::testing::vectors::flood;
+using rampart::testing::vectors::tcp;
+using rampart::testing::vectors::udp;
 
 // Reflectors answering from their service port to random ports of the victim, 300 of them.
 Flood amplification(uint16_t service_port, uint16_t payload) {

@@ -8,6 +8,7 @@
 
 #include "app/analyze_files.h"
 #include "scenario/attack_scenario.h"
+#include "scenario/vector_floods.h"
 #include "support/temp_dir.h"
 
 namespace rampart::app {
@@ -47,32 +48,9 @@ struct VectorCase {
 
 void PrintTo(const VectorCase& c, std::ostream* os) { *os << c.name; }
 
-Flood flood(PacketSpec spec, uint64_t pps, Flood::Sources sources, bool random_src_port, bool random_dst_port) {
-  Flood f;
-  f.base = std::move(spec);
-  f.start_s = 1;
-  f.seconds = 2;
-  f.pps = pps;
-  f.sources = sources;
-  f.random_src_port = random_src_port;
-  f.random_dst_port = random_dst_port;
-  f.pool_size = 300;
-  return f;
-}
-
-PacketSpec tcp(uint8_t flags, uint16_t dst_port, uint16_t src_port = 40000) {
-  return PacketSpec{
-      .dst = "192.0.2.10", .protocol = 6, .src_port = src_port, .dst_port = dst_port, .tcp_flags = flags, .ttl = 64};
-}
-
-PacketSpec udp(uint16_t src_port, uint16_t dst_port, uint16_t payload) {
-  return PacketSpec{.dst = "192.0.2.10",
-                    .protocol = 17,
-                    .src_port = src_port,
-                    .dst_port = dst_port,
-                    .ttl = 55,
-                    .payload_len = payload};
-}
+using testing::vectors::flood;
+using testing::vectors::tcp;
+using testing::vectors::udp;
 
 std::vector<VectorCase> vectorCases() {
   using S = Flood::Sources;
