@@ -53,15 +53,6 @@ std::string_view toString(DecodeResult r) noexcept {
   return "unknown";
 }
 
-uint64_t DecodeStats::rejected() const noexcept {
-  return std::accumulate(by_result.begin() + 1, by_result.end(), uint64_t{0});
-}
-
-DecodeStats& DecodeStats::operator+=(const DecodeStats& o) noexcept {
-  for (std::size_t i = 0; i < by_result.size(); ++i) by_result[i] += o.by_result[i];
-  return *this;
-}
-
 namespace {
 
 // A tunnel inside a tunnel is not followed: one level covers GRE and VXLAN overlays, and a deeper

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "core/flow_record.h"
+#include "metrics/counters.h"
 
 namespace rampart::decode {
 
@@ -50,12 +51,13 @@ inline constexpr unsigned kMaxVlanTags = 4;  // QinQ is 2; a fifth tag is kTooMa
 [[nodiscard]] std::string_view toString(DecodeResult r) noexcept;
 
 // Per-reason counts, owned by whoever decodes (one per worker thread; merge by adding).
+#define RAMPART_DECODE_COUNTERS(COUNT, BY, PART) \
+  BY(results, "frames by decode outcome (ok, or the reason the frame was rejected)", DecodeResult, "result")
 struct DecodeStats {
-  std::array<uint64_t, kDecodeResultCount> by_result{};
-  void add(DecodeResult r) noexcept { ++by_result[static_cast<std::size_t>(r)]; }
-  [[nodiscard]] uint64_t decoded() const noexcept { return by_result[0]; }
-  [[nodiscard]] uint64_t rejected() const noexcept;
-  DecodeStats& operator+=(const DecodeStats& o) noexcept;
+  RAMPART_COUNTERS(DecodeStats, RAMPART_DECODE_COUNTERS)
+  void add(DecodeResult r) noexcept { results.add(r); }
+  [[nodiscard]] uint64_t decoded() const noexcept { return results[DecodeResult::kOk]; }
+  [[nodiscard]] uint64_t rejected() const noexcept { return results.total() - decoded(); }
 };
 
 // Decodes one captured frame into `out` (pure: no allocation, no exceptions, no logging).

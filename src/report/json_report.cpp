@@ -3,8 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "metrics/json_writer.h"
 #include "report/analysis_report.h"
-#include "report/sensor_stats_json.h"
 
 namespace rampart::report {
 namespace {
@@ -100,7 +100,8 @@ json attackJson(const detect::Attack& a, const AttributeFn& attribute) {
 }
 
 json jsonReport(const CaptureSummary& s, std::span<const detect::Attack> attacks, const AttributeFn& attribute) {
-  json errors = decodeStatsJson(s.decode)["rejected"];
+  json errors = metrics::toJson(s.decode)["results"];
+  errors.erase(std::string(decode::toString(decode::DecodeResult::kOk)));
   json list = json::array();
   for (const auto& a : attacks) list.push_back(attackJson(a, attribute));
   return json{{"schema", "rampart.analyze/1"},

@@ -75,8 +75,8 @@ std::string textReport(const CaptureSummary& s, std::span<const detect::Attack> 
   if (rejected != 0) {
     std::string reasons;
     for (std::size_t i = 1; i < decode::kDecodeResultCount; ++i) {
-      if (s.decode.by_result[i] == 0) continue;
-      reasons += fmt::format("{}{} {}", reasons.empty() ? "" : ", ", s.decode.by_result[i],
+      if (s.decode.results[i] == 0) continue;
+      reasons += fmt::format("{}{} {}", reasons.empty() ? "" : ", ", s.decode.results[i],
                              decode::toString(static_cast<decode::DecodeResult>(i)));
     }
     out += fmt::format("  {} not counted: {}\n", rejected, reasons);

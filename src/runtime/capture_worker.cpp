@@ -27,8 +27,7 @@ CaptureWorker::CaptureWorker(std::vector<sensor::AfPacketSource> sources, const 
               CaptureShard(shardConfig(config), networks, triggers)},
       active_(&shards_[0]),
       spare_(&shards_[1]),
-      last_packets_(sources_.size(), 0),
-      last_drops_(sources_.size(), 0) {}
+      last_kernel_(sources_.size()) {}
 
 CaptureWorker::~CaptureWorker() { stop(); }
 
@@ -88,11 +87,9 @@ void CaptureWorker::handOver(uint64_t& served) {
 void CaptureWorker::addKernelStats() {
   if (active_ == nullptr) return;
   for (std::size_t i = 0; i < sources_.size(); ++i) {
-    const sensor::AfPacketStats st = sources_[i].stats();
-    active_->kernel_packets += st.packets - last_packets_[i];
-    active_->kernel_drops += st.drops - last_drops_[i];
-    last_packets_[i] = st.packets;
-    last_drops_[i] = st.drops;
+    const sensor::AfPacketStats totals = sources_[i].stats();
+    active_->kernel += totals - last_kernel_[i];
+    last_kernel_[i] = totals;
   }
 }
 

@@ -23,13 +23,12 @@ struct CaptureShard {
       : counters(config, networks, std::move(triggers)) {}
   traffic::TrafficCounters counters;
   decode::DecodeStats decode;
-  uint64_t kernel_packets = 0;
-  uint64_t kernel_drops = 0;
+  sensor::AfPacketStats kernel;
 
   void reset() {
     counters.resetWindow();
     decode = {};
-    kernel_packets = kernel_drops = 0;
+    kernel = {};
   }
 };
 
@@ -78,8 +77,7 @@ class CaptureWorker {
   CaptureShard* spare_;
   std::atomic<uint64_t> requested_{0};
   std::atomic<bool> stop_{false};
-  std::vector<uint64_t> last_packets_;
-  std::vector<uint64_t> last_drops_;
+  std::vector<sensor::AfPacketStats> last_kernel_;  // each ring's totals at the last reading
   std::thread thread_;
 };
 

@@ -7,6 +7,7 @@
 
 #include "core/atomic_file.h"
 #include "report/analysis_report.h"
+#include "metrics/json_writer.h"
 #include "report/sensor_stats_json.h"
 
 namespace rampart::runtime {
@@ -119,10 +120,11 @@ uint64_t Daemon::step(uint64_t now_ns) {
     if (now_ns - last_stats_ns_ >= kStatsEveryNs) {
       last_stats_ns_ = now_ns;
       writeStats(now_ns);
-      if (inputs_->kernelDrops() != last_drops_) {
+      const sensor::AfPacketStats& kernel = inputs_->kernelStats();
+      if (kernel.drops != last_drops_) {
         spdlog::warn("kernel dropped {} packets in the last {} s ({} captured in all): capture cannot keep up",
-                     inputs_->kernelDrops() - last_drops_, kStatsEveryNs / 1'000'000'000ULL, inputs_->kernelPackets());
-        last_drops_ = inputs_->kernelDrops();
+                     kernel.drops - last_drops_, kStatsEveryNs / 1'000'000'000ULL, kernel.packets);
+        last_drops_ = kernel.drops;
       }
     }
   }
@@ -133,24 +135,18 @@ uint64_t Daemon::step(uint64_t now_ns) {
 void Daemon::writeStats(uint64_t now_ns) {
   if (settings_.run.stats.empty()) return;
   const pipeline::WindowedAnalyzer& a = engine_->analyzer;
-  const traffic::TrafficStats& t = a.counters().stats();
+  nlohmann::json traffic = metrics::toJson(a.counters().stats());
+  traffic.update(metrics::toJson(a.spreader().stats()));
+  traffic["flows_pending"] = a.spreader().pending();  // a gauge
   nlohmann::json doc{{"schema", "rampart.stats/1"},
                      {"time", report::isoTime(now_ns)},
                      {"time_ns", now_ns},
                      {"capture", inputs_->captureJson()},
-                     {"decode", report::decodeStatsJson(a.decodeStats())},
-                     {"traffic",
-                      {{"records", t.records},
-                       {"unprotected", t.unprotected},
-                       {"untracked_hosts", t.untracked_hosts},
-                       {"untracked_prefixes", t.untracked_prefixes},
-                       {"deep_refused", t.deep_refused},
-                       {"flows_spread", a.spreader().stats().spread},
-                       {"flows_unspread", a.spreader().stats().unspread},
-                       {"flows_pending", a.spreader().pending()}}},
+                     {"decode", metrics::toJson(a.decodeStats())},
+                     {"traffic", traffic},
                      {"flow_sensors", inputs_->flowSensorsJson()},
                      {"active_attacks", a.detector().activeAttacks()}};
-  if (notifier_) doc["notifications"] = {{"dropped", notifier_->dropped()}};
+  if (notifier_) doc["notifications"] = metrics::toJson(notifier_->stats());
   if (auto st = core::writeFileAtomically(settings_.run.stats, doc.dump(2) + "\n"); !st) {
     spdlog::warn("cannot write statistics: {}", st.error());
   }

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "metrics/json_writer.h"
 #include "report/sensor_stats_json.h"
 
 namespace rampart::runtime {
@@ -135,8 +136,7 @@ void SensorInputs::stopWorkers(pipeline::WindowedAnalyzer& analyzer) {
 
 void SensorInputs::foldShard(const CaptureShard& shard, pipeline::WindowedAnalyzer& analyzer) {
   analyzer.mergeShard(shard.counters, shard.decode);
-  kernel_packets_ += shard.kernel_packets;
-  kernel_drops_ += shard.kernel_drops;
+  kernel_ += shard.kernel;
 }
 
 void SensorInputs::drainXdp(pipeline::WindowedAnalyzer& analyzer) {
@@ -179,7 +179,9 @@ void SensorInputs::expire(uint64_t now_ns) {
 }
 
 nlohmann::json SensorInputs::captureJson() const {
-  return {{"workers", workers_.size()}, {"packets", kernel_packets_}, {"kernel_drops", kernel_drops_}};
+  nlohmann::json j = metrics::toJson(kernel_);
+  j["workers"] = workers_.size();
+  return j;
 }
 
 nlohmann::json SensorInputs::flowSensorsJson() const {
@@ -192,7 +194,7 @@ nlohmann::json SensorInputs::flowSensorsJson() const {
       j = report::sflowStatsJson(f->sflow.stats(), f->sflow.agents(), interfaces);
       j["type"] = "sflow";
     } else {
-      j = report::netflowStatsJson(f->netflow.stats());
+      j = metrics::toJson(f->netflow.stats());
       j["type"] = "netflow";
     }
     flows.push_back(std::move(j));

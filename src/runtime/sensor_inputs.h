@@ -52,8 +52,7 @@ class SensorInputs {
   void expire(uint64_t now_ns);
 
   [[nodiscard]] std::size_t workers() const noexcept { return workers_.size(); }
-  [[nodiscard]] uint64_t kernelPackets() const noexcept { return kernel_packets_; }
-  [[nodiscard]] uint64_t kernelDrops() const noexcept { return kernel_drops_; }
+  [[nodiscard]] const sensor::AfPacketStats& kernelStats() const noexcept { return kernel_; }
   // The "capture" and "flow_sensors" sections of the statistics document.
   [[nodiscard]] nlohmann::json captureJson() const;
   [[nodiscard]] nlohmann::json flowSensorsJson() const;
@@ -68,8 +67,7 @@ class SensorInputs {
   std::vector<std::unique_ptr<FlowInput>> flows_;
   std::optional<mitigate::xdp::XdpSampleReader> xdp_;
   uint32_t xdp_sample_one_in_ = 1;
-  uint64_t kernel_packets_ = 0;  // all capture rings, since start
-  uint64_t kernel_drops_ = 0;
+  sensor::AfPacketStats kernel_;  // all capture rings, since start
 };
 
 }  // namespace rampart::runtime

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/result.h"
+#include "metrics/counters.h"
 
 namespace rampart::sensor {
 
@@ -25,10 +26,12 @@ struct AfPacketConfig {
   bool promiscuous = true;
 };
 
+#define RAMPART_AF_PACKET_COUNTERS(COUNT, BY, PART)                              \
+  COUNT(packets, "frames handed to user space by the capture rings")           \
+  COUNT(drops, "frames the kernel dropped because a ring was full (tp_drops)") \
+  COUNT(freezes, "times a ring ran full (tp_freeze_q_cnt)")
 struct AfPacketStats {
-  uint64_t packets = 0;  // handed to user space
-  uint64_t drops = 0;    // dropped by the kernel because the ring was full (tp_drops)
-  uint64_t freezes = 0;  // times the ring ran full (tp_freeze_q_cnt)
+  RAMPART_COUNTERS(AfPacketStats, RAMPART_AF_PACKET_COUNTERS)
 };
 
 // A Linux AF_PACKET socket with a TPACKET_V3 memory-mapped receive ring: frames are read in place,

@@ -12,10 +12,10 @@ core::FlowRecord FlowSpreader::admit(const core::FlowRecord& r) {
   windows = std::min<uint64_t>({windows, config_.max_windows, r.packets});
   if (windows <= 1) return r;
   if (pending_.size() >= config_.max_pending) {
-    ++stats_.unspread;
+    ++stats_.flows_unspread;
     return r;
   }
-  ++stats_.spread;
+  ++stats_.flows_spread;
   const auto n = static_cast<uint32_t>(windows);
   core::FlowRecord share = r;
   share.packets = r.packets / n;

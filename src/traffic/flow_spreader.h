@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/flow_record.h"
+#include "metrics/counters.h"
 
 namespace rampart::traffic {
 
@@ -16,9 +17,11 @@ struct FlowSpreadConfig {
   std::size_t max_pending = 1 << 20;  // records waiting for later windows; beyond, one counts at once
 };
 
+#define RAMPART_FLOW_SPREAD_COUNTERS(COUNT, BY, PART)                                          \
+  COUNT(flows_spread, "flow records divided over several windows")                           \
+  COUNT(flows_unspread, "flow records counted at once because max_pending were already waiting")
 struct FlowSpreadStats {
-  uint64_t spread = 0;    // records divided over several windows
-  uint64_t unspread = 0;  // records counted at once because max_pending were already waiting
+  RAMPART_COUNTERS(FlowSpreadStats, RAMPART_FLOW_SPREAD_COUNTERS)
 };
 
 // NetFlow and IPFIX exporters send a record when a flow expires: all the packets of up to an

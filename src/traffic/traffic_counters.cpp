@@ -218,12 +218,7 @@ void TrafficCounters::merge(const TrafficCounters& shard) {
     hosts_[i].parent = prefix_of[h.parent];
     if (hosts_[i].parent != kNoSlot) ++prefixes_[hosts_[i].parent].hosts;
   }
-  const TrafficStats& o = shard.stats_;
-  stats_.records += o.records;
-  stats_.unprotected += o.unprotected;
-  stats_.untracked_hosts += o.untracked_hosts;
-  stats_.untracked_prefixes += o.untracked_prefixes;
-  stats_.deep_refused += o.deep_refused;
+  stats_ += shard.stats_;
   last_host_ = kNoSlot;
 }
 

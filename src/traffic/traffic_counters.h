@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/flow_record.h"
+#include "metrics/counters.h"
 #include "traffic/packet_class.h"
 #include "traffic/protected_networks.h"
 #include "traffic/target_table.h"
@@ -40,12 +41,14 @@ struct GroupTrigger {
 };
 
 // What was counted beyond the per-target counters, for the metrics layer.
+#define RAMPART_TRAFFIC_COUNTERS(COUNT, BY, PART)                                                   \
+  COUNT(records, "flow records counted")                                                           \
+  COUNT(unprotected, "records with neither end in a protected network")                            \
+  COUNT(untracked_hosts, "records of hosts beyond a full host table (still in their prefix totals)") \
+  COUNT(untracked_prefixes, "records of prefixes beyond a full prefix table")                      \
+  COUNT(deep_refused, "targets that reached their trigger while max_deep were in use")
 struct TrafficStats {
-  uint64_t records = 0;
-  uint64_t unprotected = 0;      // neither end in a protected network
-  uint64_t untracked_hosts = 0;  // records of hosts beyond a full host table (still in prefix totals)
-  uint64_t untracked_prefixes = 0;
-  uint64_t deep_refused = 0;  // targets that reached a trigger while max_deep were in use
+  RAMPART_COUNTERS(TrafficStats, RAMPART_TRAFFIC_COUNTERS)
 };
 
 // Per-target counters for one-second windows (or any window the caller chooses): the hot path of

@@ -268,7 +268,7 @@ if [[ -f "$STATS" ]]; then
   "$PYTHON" - "$STATS" <<'PY'
 import json, sys
 c = json.load(open(sys.argv[1])).get("capture", {})
-print(f"     daemon: {c.get('packets')} packets captured, {c.get('kernel_drops')} kernel drops")
+print(f"     daemon: {c.get('packets')} packets captured, {c.get('drops')} kernel drops")
 PY
 fi
 echo "replay_vs_analyze: ${#CAPTURES[@]} captures passed"

@@ -17,4 +17,14 @@ std::string_view toString(FlowError e) noexcept {
   return "unknown";
 }
 
+std::string_view toString(WireVersion v) noexcept {
+  switch (v) {
+    case WireVersion::kV5: return "v5";
+    case WireVersion::kV9: return "v9";
+    case WireVersion::kIpfix: return "ipfix";
+    case WireVersion::kCount: break;
+  }
+  return "unknown";
+}
+
 }  // namespace rampart::flow::netflow

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "metrics/counters.h"
+
 namespace rampart::flow::netflow {
 
 // Why a datagram (or part of it) was not decoded. A datagram reports its first error; the rest of
@@ -24,29 +26,32 @@ inline constexpr std::size_t kFlowErrorCount = static_cast<std::size_t>(FlowErro
 
 [[nodiscard]] std::string_view toString(FlowError e) noexcept;
 
-// Index into NetflowStats::datagrams_by_version.
+// Datagrams are counted by version (NetflowStats::datagrams).
 enum class WireVersion : uint8_t { kV5, kV9, kIpfix, kCount };
+[[nodiscard]] std::string_view toString(WireVersion v) noexcept;
 
-// Counters of one decoder. Declared here as data; the metrics layer exports them.
+// Counters of one decoder, declared as data (metrics/counters.h).
+#define RAMPART_NETFLOW_COUNTERS(COUNT, BY, PART)                                                           \
+  BY(datagrams, "datagrams by wire version", WireVersion, "version")                                       \
+  COUNT(records, "flow records produced")                                                                  \
+  COUNT(records_without_address, "data records with neither address nor frame (not produced)")             \
+  COUNT(frames_not_decoded, "records whose only content, a frame section (IE 315), did not decode")        \
+  BY(errors, "datagrams or sets not decoded, by reason (a datagram reports its first)", FlowError, "reason") \
+  COUNT(data_without_template, "data sets dropped because no template came in time")                       \
+  COUNT(data_sets_held, "data sets held waiting for their template")                                       \
+  COUNT(data_sets_replayed, "held data sets decoded once their template arrived")                          \
+  COUNT(templates_learned, "new or changed templates")                                                     \
+  COUNT(templates_refreshed, "identical templates sent again")                                             \
+  COUNT(templates_withdrawn, "templates withdrawn by the exporter")                                        \
+  COUNT(templates_expired, "templates forgotten after the template timeout")                              \
+  COUNT(templates_dropped, "templates refused by a cap")                                                   \
+  COUNT(options_records, "options data records read")                                                     \
+  COUNT(sampling_rates_learned, "sampling rates learned from options records")                             \
+  COUNT(enterprise_fields_skipped, "enterprise-specific fields skipped")                                   \
+  COUNT(sets_skipped, "sets with a reserved set id, skipped")                                              \
+  COUNT(header_count_mismatch, "v9 datagrams whose header count differs from the records present")
 struct NetflowStats {
-  std::array<uint64_t, static_cast<std::size_t>(WireVersion::kCount)> datagrams_by_version{};
-  uint64_t records = 0;                  // flow records produced
-  uint64_t records_without_address = 0;  // data records with neither address nor frame (not produced)
-  uint64_t frames_not_decoded = 0;       // records whose only content, a frame section (IE 315), did not decode
-  std::array<uint64_t, kFlowErrorCount> by_error{};
-  uint64_t data_without_template = 0;  // data sets dropped because no template came in time
-  uint64_t data_sets_held = 0;         // data sets held waiting for their template
-  uint64_t data_sets_replayed = 0;     // held data sets decoded once their template arrived
-  uint64_t templates_learned = 0;      // new or changed templates
-  uint64_t templates_refreshed = 0;    // identical template re-sent
-  uint64_t templates_withdrawn = 0;
-  uint64_t templates_expired = 0;
-  uint64_t templates_dropped = 0;  // refused by a cap
-  uint64_t options_records = 0;
-  uint64_t sampling_rates_learned = 0;
-  uint64_t enterprise_fields_skipped = 0;
-  uint64_t sets_skipped = 0;           // reserved set ids
-  uint64_t header_count_mismatch = 0;  // v9 header count differs from the records present
+  RAMPART_COUNTERS(NetflowStats, RAMPART_NETFLOW_COUNTERS)
 };
 
 }  // namespace rampart::flow::netflow

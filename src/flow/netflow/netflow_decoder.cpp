@@ -18,22 +18,22 @@ FlowError NetflowDecoder::decode(const core::IpAddress& exporter, std::span<cons
     const std::size_t before = out.size();
     switch (wire::load16(datagram.data())) {
       case 5:
-        ++stats_.datagrams_by_version[static_cast<std::size_t>(WireVersion::kV5)];
+        stats_.datagrams.add(WireVersion::kV5);
         e = decodeV5(datagram, receive_ns, cfg_.default_sampling_rate, out);
         stats_.records += out.size() - before;
         break;
       case 9:
-        ++stats_.datagrams_by_version[static_cast<std::size_t>(WireVersion::kV9)];
+        stats_.datagrams.add(WireVersion::kV9);
         e = decodeV9(exporter, datagram, receive_ns, out);
         break;
       case 10:
-        ++stats_.datagrams_by_version[static_cast<std::size_t>(WireVersion::kIpfix)];
+        stats_.datagrams.add(WireVersion::kIpfix);
         e = decodeIpfix(exporter, datagram, receive_ns, out);
         break;
       default: e = FlowError::kBadVersion; break;
     }
   }
-  if (e != FlowError::kOk) ++stats_.by_error[static_cast<std::size_t>(e)];
+  if (e != FlowError::kOk) stats_.errors.add(e);
   return e;
 }
 
@@ -102,7 +102,7 @@ void NetflowDecoder::replay(const TemplateKey& key, std::vector<core::FlowRecord
     ++stats_.data_sets_replayed;
     // A held set that fails now is counted like any malformed set.
     const FlowError e = decodeRecords(p.origin, *t, p.body, out);
-    if (e != FlowError::kOk) ++stats_.by_error[static_cast<std::size_t>(e)];
+    if (e != FlowError::kOk) stats_.errors.add(e);
   }
   records_in_datagram_ = in_datagram;
 }

@@ -36,7 +36,7 @@ class NetflowDecoder {
 
   // Decodes one UDP payload from `exporter`, appending flow records to `out` (including records of
   // held data sets that this datagram's templates unlock). Returns the datagram's first error, which
-  // is also counted in stats().by_error.
+  // is also counted in stats().errors.
   [[nodiscard]] FlowError decode(const core::IpAddress& exporter, std::span<const uint8_t> datagram,
                                  uint64_t receive_ns, std::vector<core::FlowRecord>& out);
   // Drops templates and sampling rates older than the timeout, and held data sets older than their

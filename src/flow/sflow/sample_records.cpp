@@ -76,7 +76,7 @@ SflowError readRawHeader(std::span<const uint8_t> body, uint64_t receive_ns, Sfl
   }
   core::FlowRecord record;
   const decode::DecodeResult result = decode::decodePacket(*link, header, receive_ns, record);
-  stats.header_results.add(result);
+  stats.header_decode.add(result);
   if (result != decode::DecodeResult::kOk) {
     ++stats.header_decode_failures;
     return SflowError::kOk;

@@ -21,27 +21,4 @@ std::string_view toString(SflowError e) noexcept {
   return "unknown";
 }
 
-uint64_t SflowStats::errors() const noexcept {
-  uint64_t n = 0;
-  for (std::size_t i = 1; i < kSflowErrorCount; ++i) n += by_error[i];
-  return n;
-}
-
-SflowStats& SflowStats::operator+=(const SflowStats& o) noexcept {
-  datagrams += o.datagrams;
-  samples += o.samples;
-  flow_samples += o.flow_samples;
-  flow_records += o.flow_records;
-  counter_samples += o.counter_samples;
-  interface_counters += o.interface_counters;
-  for (std::size_t i = 0; i < kSflowErrorCount; ++i) by_error[i] += o.by_error[i];
-  unknown_sample_types += o.unknown_sample_types;
-  unknown_record_types += o.unknown_record_types;
-  unsupported_header_protocols += o.unsupported_header_protocols;
-  header_decode_failures += o.header_decode_failures;
-  flow_samples_without_record += o.flow_samples_without_record;
-  header_results += o.header_results;
-  return *this;
-}
-
 }  // namespace rampart::flow::sflow

@@ -12,7 +12,7 @@ namespace rampart::flow::sflow {
 
 // Why a datagram, or a part of it, was not decoded. Datagram-level reasons drop the whole datagram;
 // sample- and record-level reasons skip that part when its length field allows resynchronising,
-// and otherwise drop the rest of the datagram. Every occurrence is counted in SflowStats::by_error.
+// and otherwise drop the rest of the datagram. Every occurrence is counted in SflowStats::results.
 enum class SflowError : uint8_t {
   kOk = 0,
   kTruncatedHeader,             // shorter than the datagram header (version .. num_samples)
@@ -34,24 +34,24 @@ inline constexpr std::size_t kSflowErrorCount = static_cast<std::size_t>(SflowEr
 
 // Counts of one decoder (one per worker thread; merge by adding). Declared as data, exported by
 // the metrics layer.
+#define RAMPART_SFLOW_COUNTERS(COUNT, BY, PART)                                                                \
+  COUNT(datagrams, "datagrams handed to the decoder")                                                         \
+  COUNT(samples, "samples whose length fitted the datagram")                                                  \
+  COUNT(flow_samples, "flow samples (compact and expanded) read to the end")                                  \
+  COUNT(flow_records, "flow records produced")                                                                \
+  COUNT(counter_samples, "counter samples (compact and expanded) read to the end")                            \
+  COUNT(interface_counters, "interface counter records produced")                                             \
+  BY(results, "datagrams decoded without a fault (ok), and each fault met, by reason", SflowError, "reason") \
+  COUNT(unknown_sample_types, "samples of other enterprises or formats beyond 1..4, skipped")                  \
+  COUNT(unknown_record_types, "records this decoder does not read (extended data etc.), skipped")              \
+  COUNT(unsupported_header_protocols, "raw headers of protocols other than Ethernet, IPv4 and IPv6")          \
+  COUNT(header_decode_failures, "raw headers the packet decoder rejected (see header_decode)")                \
+  COUNT(flow_samples_without_record, "flow samples that yielded no flow record")                              \
+  PART(header_decode, "the packet decoder's outcome for every raw header tried", decode::DecodeStats)
 struct SflowStats {
-  uint64_t datagrams = 0;                             // every datagram handed to decode()
-  uint64_t samples = 0;                               // samples whose length fitted the datagram
-  uint64_t flow_samples = 0;                          // flow samples (compact and expanded) read to the end
-  uint64_t flow_records = 0;                          // FlowRecords produced
-  uint64_t counter_samples = 0;                       // counter samples (compact and expanded) read to the end
-  uint64_t interface_counters = 0;                    // InterfaceCounters produced
-  std::array<uint64_t, kSflowErrorCount> by_error{};  // [kOk]: datagrams decoded without a fault
-  uint64_t unknown_sample_types = 0;                  // other enterprises, or formats beyond 1..4: skipped
-  uint64_t unknown_record_types = 0;                  // records this decoder does not read (extended data etc.)
-  uint64_t unsupported_header_protocols = 0;          // raw header protocols other than Ethernet/IPv4/IPv6
-  uint64_t header_decode_failures = 0;                // raw headers decodePacket rejected (see header_results)
-  uint64_t flow_samples_without_record = 0;           // flow samples that yielded no FlowRecord
-  decode::DecodeStats header_results;                 // decodePacket's outcome for every raw header tried
-
-  void add(SflowError e) noexcept { ++by_error[static_cast<std::size_t>(e)]; }
-  [[nodiscard]] uint64_t errors() const noexcept;  // all by_error except kOk
-  SflowStats& operator+=(const SflowStats& o) noexcept;
+  RAMPART_COUNTERS(SflowStats, RAMPART_SFLOW_COUNTERS)
+  void add(SflowError e) noexcept { results.add(e); }
+  [[nodiscard]] uint64_t errors() const noexcept { return results.total() - results[SflowError::kOk]; }
 };
 
 }  // namespace rampart::flow::sflow

@@ -43,17 +43,18 @@ void Notifier::notify(std::string event_json) {
   {
     const std::lock_guard lock(mutex_);
     if (queue_.size() >= kMaxQueued) {
-      ++dropped_;
+      ++stats_.dropped;
       return;
     }
+    ++stats_.queued;
     queue_.push_back(std::move(event_json));
   }
   wake_.notify_one();
 }
 
-uint64_t Notifier::dropped() const {
+NotifyStats Notifier::stats() const {
   const std::lock_guard lock(mutex_);
-  return dropped_;
+  return stats_;
 }
 
 void Notifier::loop() {
@@ -67,32 +68,36 @@ void Notifier::loop() {
       if (queue_.empty()) return;  // stopping, and nothing left
       body = std::move(queue_.front());
       queue_.pop_front();
-      if (dropped_ != reported_drops) {
-        spdlog::warn("notifications: {} event(s) dropped, the queue was full", dropped_ - reported_drops);
-        reported_drops = dropped_;
+      if (stats_.dropped != reported_drops) {
+        spdlog::warn("notifications: {} event(s) dropped, the queue was full", stats_.dropped - reported_drops);
+        reported_drops = stats_.dropped;
       }
     }
+    NotifyStats done;
+    const auto count = [&done](bool ok) { ++(ok ? done.delivered : done.failed); };
     for (const NotifySettings& t : targets_) {
-      if (!t.script.empty()) runScript(t, body);
-      if (!t.webhook.empty()) postWebhook(t, body);
+      if (!t.script.empty()) count(runScript(t, body));
+      if (!t.webhook.empty()) count(postWebhook(t, body));
     }
+    const std::lock_guard lock(mutex_);
+    stats_ += done;
   }
 }
 
 // The script gets the event on stdin (and its kind as its first argument); stdout and stderr are
 // the daemon's. Killed when it outlives its timeout.
-void Notifier::runScript(const NotifySettings& t, const std::string& body) const {
+bool Notifier::runScript(const NotifySettings& t, const std::string& body) const {
   int in[2];
   if (::pipe2(in, O_CLOEXEC) != 0) {
     spdlog::error("notify {}: pipe: {}", t.script, std::strerror(errno));
-    return;
+    return false;
   }
   const pid_t child = ::fork();
   if (child < 0) {
     spdlog::error("notify {}: fork: {}", t.script, std::strerror(errno));
     ::close(in[0]);
     ::close(in[1]);
-    return;
+    return false;
   }
   if (child == 0) {
     ::dup2(in[0], 0);
@@ -113,18 +118,20 @@ void Notifier::runScript(const NotifySettings& t, const std::string& body) const
       ::kill(child, SIGKILL);
       ::waitpid(child, &status, 0);
       spdlog::warn("notify {}: killed after {} s", t.script, t.timeout_seconds);
-      return;
+      return false;
     }
     ::usleep(10'000);
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     spdlog::warn("notify {}: exited with status {}", t.script, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    return false;
   }
+  return true;
 }
 
-void Notifier::postWebhook(const NotifySettings& t, const std::string& body) const {
+bool Notifier::postWebhook(const NotifySettings& t, const std::string& body) const {
   CURL* curl = curl_easy_init();
-  if (curl == nullptr) return;
+  if (curl == nullptr) return false;
   curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
   curl_easy_setopt(curl, CURLOPT_URL, t.webhook.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
@@ -145,6 +152,7 @@ void Notifier::postWebhook(const NotifySettings& t, const std::string& body) con
   }
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
+  return rc == CURLE_OK && code < 300;
 }
 
 }  // namespace rampart::runtime

@@ -10,10 +10,20 @@
 #include <vector>
 
 #include "geo/attributor.h"
+#include "metrics/counters.h"
 #include "runtime/event_sink.h"
 #include "runtime/settings.h"
 
 namespace rampart::runtime {
+
+#define RAMPART_NOTIFY_COUNTERS(COUNT, BY, PART)                                     \
+  COUNT(queued, "events queued for the notification targets")                     \
+  COUNT(dropped, "events dropped because the queue was full")                     \
+  COUNT(delivered, "notifications delivered (script exited 0, webhook answered 2xx)") \
+  COUNT(failed, "notifications that failed (script failed or timed out, webhook error)")
+struct NotifyStats {
+  RAMPART_COUNTERS(NotifyStats, RAMPART_NOTIFY_COUNTERS)
+};
 
 // Tells people: each attack event (the JSON line of the event stream) goes to every configured
 // script, on its standard input, and every webhook, POSTed as application/json. The work runs on a
@@ -31,12 +41,13 @@ class Notifier final : public EventSink {
 
   void onAttackEvents(std::span<const detect::AttackEvent> events, uint64_t now_ns) override;
   void notify(std::string event_json);
-  [[nodiscard]] uint64_t dropped() const;
+  [[nodiscard]] NotifyStats stats() const;
 
  private:
   void loop();
-  void runScript(const NotifySettings& t, const std::string& body) const;
-  void postWebhook(const NotifySettings& t, const std::string& body) const;
+  // Each says whether the target took the event.
+  [[nodiscard]] bool runScript(const NotifySettings& t, const std::string& body) const;
+  [[nodiscard]] bool postWebhook(const NotifySettings& t, const std::string& body) const;
 
   std::vector<NotifySettings> targets_;
   const geo::Attributor& attributor_;  // the daemon's, replaced in place on reload
@@ -44,7 +55,7 @@ class Notifier final : public EventSink {
   std::condition_variable wake_;
   std::deque<std::string> queue_;
   bool stop_ = false;
-  uint64_t dropped_ = 0;
+  NotifyStats stats_;
   std::thread thread_;
 };
 

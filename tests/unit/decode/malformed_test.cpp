@@ -252,7 +252,7 @@ TEST(DecodeStatsTest, CountsAndMerges) {
   a += b;
   EXPECT_EQ(a.decoded(), 3u);
   EXPECT_EQ(a.rejected(), 2u);
-  EXPECT_EQ(a.by_result[static_cast<std::size_t>(DecodeResult::kTunnelTooDeep)], 1u);
+  EXPECT_EQ(a.results[DecodeResult::kTunnelTooDeep], 1u);
 }
 
 }  // namespace

@@ -67,9 +67,9 @@ FileStats decodeAll(const fs::path& path) {
 std::string describe(const fs::path& path, const FileStats& stats) {
   std::string text = path.filename().string() + ": " + std::to_string(stats.packets) + " packets";
   for (std::size_t i = 0; i < decode::kDecodeResultCount; ++i) {
-    if (stats.decode.by_result[i] == 0) continue;
+    if (stats.decode.results[i] == 0) continue;
     text += ", " + std::string(decode::toString(static_cast<decode::DecodeResult>(i))) + " " +
-            std::to_string(stats.decode.by_result[i]);
+            std::to_string(stats.decode.results[i]);
   }
   return text;
 }
@@ -83,7 +83,7 @@ FileStats checkAll(const std::vector<fs::path>& files, double min_ok) {
     std::cout << "  " << describe(path, stats) << "\n";
     EXPECT_GT(stats.packets, 0u) << path;
     EXPECT_EQ(stats.decode.decoded() + stats.decode.rejected(), stats.packets) << path;
-    const uint64_t not_ip = stats.decode.by_result[static_cast<std::size_t>(decode::DecodeResult::kNotIp)];
+    const uint64_t not_ip = stats.decode.results[decode::DecodeResult::kNotIp];
     EXPECT_GE(static_cast<double>(stats.decode.decoded()), min_ok * static_cast<double>(stats.packets - not_ip))
         << describe(path, stats);
     EXPECT_GT(stats.decode.decoded(), stats.packets / 2) << describe(path, stats);
@@ -107,7 +107,7 @@ TEST(RealCaptures, TcpScanPcapng) {
   RAMPART_REQUIRE_SHARED_DATA(files);
   const FileStats total = checkAll(files, 0.9);
   // A scan's handshakes plus ARP: every IP packet decodes.
-  EXPECT_EQ(total.decode.rejected(), total.decode.by_result[static_cast<std::size_t>(decode::DecodeResult::kNotIp)]);
+  EXPECT_EQ(total.decode.rejected(), total.decode.results[decode::DecodeResult::kNotIp]);
   EXPECT_GT(total.decode.decoded(), 0u);
 }
 
@@ -139,7 +139,7 @@ TEST(RealCaptures, FragmentedGarbageIsFragments) {
   const FileStats total = checkAll(files, 0.9);
   EXPECT_GT(total.fragments, total.packets / 2);
   // Its first fragments carry 16 bytes of TCP header (RFC 1858's tiny fragments): counted, not decoded.
-  EXPECT_EQ(total.decode.by_result[static_cast<std::size_t>(decode::DecodeResult::kTruncatedTransport)], 4u);
+  EXPECT_EQ(total.decode.results[decode::DecodeResult::kTruncatedTransport], 4u);
 }
 
 }  // namespace

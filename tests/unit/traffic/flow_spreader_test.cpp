@@ -45,7 +45,7 @@ TEST(FlowSpreader, TwoSecondFlowGivesTheRateInEachOfTwoWindows) {
   FlowSpreader s({});
   EXPECT_EQ(perWindow(s, {flow(200'000, 12'800'000, 2 * kSecond)}, 4), (std::vector<uint64_t>{100'000, 100'000, 0, 0}));
   EXPECT_EQ(s.pending(), 0u);
-  EXPECT_EQ(s.stats().spread, 1u);
+  EXPECT_EQ(s.stats().flows_spread, 1u);
 }
 
 TEST(FlowSpreader, PartWindowRoundsUpAndRemaindersKeepTheTotal) {
@@ -73,7 +73,7 @@ TEST(FlowSpreader, FullStoreCountsNewRecordsAtOnce) {
   FlowSpreader s({.max_pending = 1});
   EXPECT_EQ(s.admit(flow(100, 100, 2 * kSecond)).packets, 50u);
   EXPECT_EQ(s.admit(flow(100, 100, 2 * kSecond)).packets, 100u);
-  EXPECT_EQ(s.stats().unspread, 1u);
+  EXPECT_EQ(s.stats().flows_unspread, 1u);
   EXPECT_EQ(s.pending(), 1u);
 }
 

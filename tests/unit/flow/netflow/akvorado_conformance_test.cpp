@@ -35,7 +35,7 @@ core::IpAddress ip(const char* text) { return core::IpAddress::parse(text).value
 TEST_F(AkvoradoConformance, NetflowV5) {
   const auto r = feed({"akvorado_nfv5.pcap"});
   ASSERT_EQ(r.size(), 29U);
-  EXPECT_EQ(dec_.stats().datagrams_by_version[0], 1U);
+  EXPECT_EQ(dec_.stats().datagrams[WireVersion::kV5], 1U);
   // Last record: 157.240.211.205:443 > 202.93.210.203:53369 TCP, 6 packets, 7462 bytes, 22 s long.
   EXPECT_EQ(r.back().src, ip("157.240.211.205"));
   EXPECT_EQ(r.back().dst, ip("202.93.210.203"));
@@ -180,7 +180,7 @@ TEST_F(AkvoradoConformance, DataLinkSectionsDecodeAsPackets) {
 TEST_F(AkvoradoConformance, NdpiDataOnlyCountedWithoutTemplate) {
   const auto r = feed({"ndpi_netflowv9_data_only.pcap"});
   EXPECT_TRUE(r.empty());
-  EXPECT_EQ(dec_.stats().datagrams_by_version[1], 10U);
+  EXPECT_EQ(dec_.stats().datagrams[WireVersion::kV9], 10U);
   EXPECT_EQ(dec_.stats().data_sets_held, 23U);
   EXPECT_LE(dec_.pendingCount(), 8U);  // pending_per_domain
   dec_.expire(~uint64_t{0});

@@ -80,7 +80,7 @@ TEST(NetflowV5, BadHeaders) {
   EXPECT_EQ(dec.decode(kExporter, std::vector<uint8_t>{0, 7, 0, 0}, 0, out), FlowError::kBadVersion);
   EXPECT_EQ(dec.decode(kExporter, std::vector<uint8_t>{0}, 0, out), FlowError::kTruncated);
   EXPECT_TRUE(out.empty());
-  EXPECT_EQ(dec.stats().by_error[static_cast<std::size_t>(FlowError::kBadHeader)], 2U);
+  EXPECT_EQ(dec.stats().errors[FlowError::kBadHeader], 2U);
   EXPECT_EQ(toString(FlowError::kTemplateLimit), "template_limit");
 }
 
@@ -378,7 +378,7 @@ void checkTruncations(const std::vector<uint8_t>& full, const std::vector<uint8_
     const FlowError e = dec.decode(kExporter, cut, 0, out);
     EXPECT_TRUE(e != FlowError::kOk || out.size() < records) << "length " << n;
     if (e != FlowError::kOk) {
-      EXPECT_EQ(dec.stats().by_error[static_cast<std::size_t>(e)], 1U);
+      EXPECT_EQ(dec.stats().errors[e], 1U);
     }
   }
 }

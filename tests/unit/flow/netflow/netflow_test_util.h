@@ -43,7 +43,7 @@ inline std::vector<core::FlowRecord> decodeCapture(NetflowDecoder& dec, const st
 
 inline uint64_t errorCount(const NetflowStats& s) {
   uint64_t n = 0;
-  for (std::size_t i = 1; i < s.by_error.size(); ++i) n += s.by_error[i];
+  for (std::size_t i = 1; i < s.errors.size(); ++i) n += s.errors[i];
   return n;
 }
 

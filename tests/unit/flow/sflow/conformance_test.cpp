@@ -62,7 +62,7 @@ void expectFlow(const FlowRecord& r, const char* src, uint16_t src_port, const c
   EXPECT_EQ(r.packets, 1u);
 }
 
-std::size_t errorCount(const SflowStats& s, SflowError e) { return s.by_error[static_cast<std::size_t>(e)]; }
+std::size_t errorCount(const SflowStats& s, SflowError e) { return s.results[e]; }
 
 // tcpdump_sflow_multiple_counter_30_pdus.expected-output-v.txt: 30 datagrams, 25 sFlow v5 (142
 // expanded and 2 compact counter samples) and 5 that tcpdump calls "sFlow version 327681 packet
@@ -317,7 +317,7 @@ TEST(SflowConformance, InterfaceCountersInTheStatisticsDocument) {
   LOAD_OR_SKIP("tcpdump_sflow_multiple_counter_30_pdus.pcap", c);
   const nlohmann::json j = report::sflowStatsJson(c.decoder.stats(), c.decoder.agents(), c.counters);
   EXPECT_EQ(j["datagrams"], 30);
-  EXPECT_EQ(j["errors"]["bad_version"], 5);
+  EXPECT_EQ(j["results"]["bad_version"], 5);
   EXPECT_EQ(j["counter_samples"], 144);
   ASSERT_EQ(j["agents"].size(), 7u);
   ASSERT_EQ(j["interfaces"].size(), 142u);

@@ -116,7 +116,7 @@ TEST(SflowDecoder, DecodesEachSampleKind) {
   EXPECT_EQ(s.flow_records, 2u);
   EXPECT_EQ(s.counter_samples, 1u);
   EXPECT_EQ(s.unknown_record_types, 2u);  // the two extended switch records
-  EXPECT_EQ(s.by_error[0], 1u);
+  EXPECT_EQ(s.results[SflowError::kOk], 1u);
   EXPECT_EQ(s.errors(), 0u);
 }
 
@@ -140,7 +140,7 @@ TEST(SflowDecoder, RawHeaderWinsOverSampledIpAndSampledIpIsTheFallback) {
   EXPECT_EQ(d.records[2].src, ip("10.0.0.1"));  // header protocol 7 (PPP) unsupported
   const SflowStats& s = decoder.stats();
   EXPECT_EQ(s.header_decode_failures, 2u);
-  EXPECT_EQ(s.header_results.by_result[static_cast<std::size_t>(decode::DecodeResult::kNotIp)], 2u);
+  EXPECT_EQ(s.header_decode.results[decode::DecodeResult::kNotIp], 2u);
   EXPECT_EQ(s.unsupported_header_protocols, 1u);
   EXPECT_EQ(s.flow_samples, 4u);
   EXPECT_EQ(s.flow_samples_without_record, 1u);
@@ -180,10 +180,10 @@ TEST(SflowDecoder, EveryTruncationIsCountedNeverCrashes) {
   }
   const SflowStats& s = decoder.stats();
   EXPECT_EQ(s.datagrams, full.size());
-  EXPECT_EQ(s.by_error[0], 0u);
+  EXPECT_EQ(s.results[SflowError::kOk], 0u);
   EXPECT_EQ(s.errors(), full.size());  // exactly one datagram-ending reason each
-  EXPECT_GT(s.by_error[static_cast<std::size_t>(SflowError::kTruncatedHeader)], 0u);
-  EXPECT_GT(s.by_error[static_cast<std::size_t>(SflowError::kSampleLengthBeyondDatagram)], 0u);
+  EXPECT_GT(s.results[SflowError::kTruncatedHeader], 0u);
+  EXPECT_GT(s.results[SflowError::kSampleLengthBeyondDatagram], 0u);
 }
 
 TEST(SflowDecoder, DatagramLevelRejections) {
@@ -224,8 +224,8 @@ TEST(SflowDecoder, MalformedSampleIsSkippedByItsLength) {
   ASSERT_EQ(d.records.size(), 1u);
   EXPECT_EQ(d.records[0].src, ip("198.51.100.1"));
   const SflowStats& s = decoder.stats();
-  EXPECT_EQ(s.by_error[static_cast<std::size_t>(SflowError::kMalformedSample)], 1u);
-  EXPECT_EQ(s.by_error[static_cast<std::size_t>(SflowError::kTooManyRecords)], 1u);
+  EXPECT_EQ(s.results[SflowError::kMalformedSample], 1u);
+  EXPECT_EQ(s.results[SflowError::kTooManyRecords], 1u);
   EXPECT_EQ(s.unknown_sample_types, 1u);
   EXPECT_EQ(s.samples, 4u);
 }
@@ -244,7 +244,7 @@ TEST(SflowDecoder, MalformedRecordIsSkippedAndTheSampleStillCounts) {
   ASSERT_EQ(d.records.size(), 1u);
   EXPECT_EQ(d.records[0].bytes, 60u);
   EXPECT_TRUE(d.counters.empty());
-  EXPECT_EQ(decoder.stats().by_error[static_cast<std::size_t>(SflowError::kMalformedRecord)], 2u);
+  EXPECT_EQ(decoder.stats().results[SflowError::kMalformedRecord], 2u);
   EXPECT_EQ(decoder.stats().counter_samples, 1u);
 }
 
@@ -290,8 +290,8 @@ TEST(SflowStats, AddsUp) {
   total += decoder.stats();
   total += decoder.stats();
   EXPECT_EQ(total.flow_records, 4u);
-  EXPECT_EQ(total.by_error[0], 2u);
-  EXPECT_EQ(total.header_results.decoded(), 2u);
+  EXPECT_EQ(total.results[SflowError::kOk], 2u);
+  EXPECT_EQ(total.header_decode.decoded(), 2u);
 }
 
 }  // namespace
