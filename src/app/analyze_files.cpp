@@ -14,8 +14,8 @@ core::Result<pipeline::AnalysisResult, std::string> analyzeCaptureFiles(const st
     if (!source) return R::failure(source.error());
     sensor::PcapFileSource& s = source.value();
     const decode::LinkType link = s.linkType();
-    sensor::CapturedPacket packet;
-    while (s.next(packet)) analysis.addPacket(link, packet.data, packet.timestamp_ns);
+    sensor::Packet packet;
+    while (s.next(packet)) analysis.addPacket(link, packet.frame, packet.timestamp_ns);
     if (!s.error().empty()) return R::failure(s.error());
   }
   return analysis.finish();

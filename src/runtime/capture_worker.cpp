@@ -50,6 +50,16 @@ void CaptureWorker::loop() {
   std::vector<pollfd> fds;
   for (const auto& s : sources_) fds.push_back({s.fd(), POLLIN | POLLERR, 0});
   uint64_t served = 0;
+  // Built once: the batch callback counts into whichever shard is active at the time.
+  core::FlowRecord record;
+  uint32_t rate = 1;
+  decode::LinkType link = decode::LinkType::kEthernet;
+  const sensor::PacketSource::Take count = [this, &record, &rate, &link](sensor::PacketSource::Batch batch) {
+    CaptureShard& shard = *active_;
+    for (const sensor::Packet& p : batch) {
+      pipeline::countFrame(link, p.frame, p.timestamp_ns, rate, record, shard.decode, shard.counters);
+    }
+  };
   while (!stop_.load(std::memory_order_relaxed)) {
     int wait = kPollMs;
     if (sources_.size() > 1) {  // wait on all rings at once, then read each without waiting
@@ -57,12 +67,9 @@ void CaptureWorker::loop() {
       wait = 0;
     }
     for (auto& source : sources_) {
-      const uint32_t rate = source.sampleOneIn();
-      CaptureShard& shard = *active_;
-      core::FlowRecord record;
-      source.poll(wait, [&shard, &record, rate](std::span<const uint8_t> frame, uint64_t ts) {
-        pipeline::countFrame(decode::LinkType::kEthernet, frame, ts, rate, record, shard.decode, shard.counters);
-      });
+      rate = source.sampleOneIn();
+      link = source.linkType();
+      source.read(wait, count);
     }
     if (requested_.load(std::memory_order_acquire) != served) handOver(served);
   }
@@ -87,7 +94,7 @@ void CaptureWorker::handOver(uint64_t& served) {
 void CaptureWorker::addKernelStats() {
   if (active_ == nullptr) return;
   for (std::size_t i = 0; i < sources_.size(); ++i) {
-    const sensor::AfPacketStats totals = sources_[i].stats();
+    const sensor::CaptureStats totals = sources_[i].stats();
     active_->kernel += totals - last_kernel_[i];
     last_kernel_[i] = totals;
   }

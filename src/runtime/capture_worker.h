@@ -23,7 +23,7 @@ struct CaptureShard {
       : counters(config, networks, std::move(triggers)) {}
   traffic::TrafficCounters counters;
   decode::DecodeStats decode;
-  sensor::AfPacketStats kernel;
+  sensor::CaptureStats kernel;
 
   void reset() {
     counters.resetWindow();
@@ -77,7 +77,7 @@ class CaptureWorker {
   CaptureShard* spare_;
   std::atomic<uint64_t> requested_{0};
   std::atomic<bool> stop_{false};
-  std::vector<sensor::AfPacketStats> last_kernel_;  // each ring's totals at the last reading
+  std::vector<sensor::CaptureStats> last_kernel_;  // each ring's totals at the last reading
   std::thread thread_;
 };
 

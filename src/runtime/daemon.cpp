@@ -120,7 +120,7 @@ uint64_t Daemon::step(uint64_t now_ns) {
     if (now_ns - last_stats_ns_ >= kStatsEveryNs) {
       last_stats_ns_ = now_ns;
       writeStats(now_ns);
-      const sensor::AfPacketStats& kernel = inputs_->kernelStats();
+      const sensor::CaptureStats& kernel = inputs_->kernelStats();
       if (kernel.drops != last_drops_) {
         spdlog::warn("kernel dropped {} packets in the last {} s ({} captured in all): capture cannot keep up",
                      kernel.drops - last_drops_, kStatsEveryNs / 1'000'000'000ULL, kernel.packets);

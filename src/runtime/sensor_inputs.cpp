@@ -8,6 +8,8 @@
 
 #include "metrics/json_writer.h"
 #include "report/sensor_stats_json.h"
+#include "sensor/udp_listener.h"
+#include "sensor/xdp_sample_source.h"
 
 namespace rampart::runtime {
 namespace {
@@ -37,9 +39,9 @@ std::vector<traffic::GroupTrigger> shardTriggers(std::vector<traffic::GroupTrigg
 }  // namespace
 
 struct SensorInputs::FlowInput {
-  FlowInput(SensorSettings::Type t, sensor::UdpListener l) : type(t), listener(std::move(l)) {}
+  FlowInput(SensorSettings::Type t, std::unique_ptr<sensor::FlowSource> s) : type(t), source(std::move(s)) {}
   SensorSettings::Type type;
-  sensor::UdpListener listener;
+  std::unique_ptr<sensor::FlowSource> source;
   flow::sflow::SflowDecoder sflow;
   flow::netflow::NetflowDecoder netflow;  // NetFlow v5, v9 and IPFIX on one port
   std::vector<core::FlowRecord> records;
@@ -48,7 +50,7 @@ struct SensorInputs::FlowInput {
   std::map<std::tuple<core::IpAddress, uint32_t, uint32_t>, flow::sflow::InterfaceCounters> interfaces;
 };
 
-int SensorInputs::flowFd(std::size_t i) const noexcept { return flows_[i]->listener.fd(); }
+int SensorInputs::flowFd(std::size_t i) const noexcept { return flows_[i]->source->fd(); }
 
 SensorInputs::~SensorInputs() {
   for (auto& w : workers_) w->stop();
@@ -67,11 +69,10 @@ core::Result<std::unique_ptr<SensorInputs>, std::string> SensorInputs::open(cons
       // The XDP program samples before it drops: detection goes on seeing what it mitigates.
       if (in->xdp_) return R::failure("one xdp sensor at most (the program samples all its interfaces at one rate)");
       if (xdp == nullptr) return R::failure("an xdp sensor needs the XDP program loaded");
-      auto reader = mitigate::xdp::XdpSampleReader::open(xdp->samplesFd());
-      if (!reader) return R::failure(reader.error());
+      auto source = sensor::XdpSampleSource::open(xdp->samplesFd(), s.sample_one_in);
+      if (!source) return R::failure(source.error());
       if (auto st = xdp->setSampling(s.sample_one_in); !st) return R::failure(st.error());
-      in->xdp_.emplace(std::move(reader).value());
-      in->xdp_sample_one_in_ = s.sample_one_in;
+      in->xdp_ = std::move(source).value();
       spdlog::info("sampling 1 in {} frames of {} in XDP", s.sample_one_in, s.interface);
       continue;
     }
@@ -79,7 +80,8 @@ core::Result<std::unique_ptr<SensorInputs>, std::string> SensorInputs::open(cons
       auto listener = sensor::UdpListener::open(s.listen);
       if (!listener) return R::failure(listener.error());
       spdlog::info("receiving {} on {}", s.type == SensorSettings::Type::kSflow ? "sFlow" : "NetFlow/IPFIX", s.listen);
-      in->flows_.push_back(std::make_unique<FlowInput>(s.type, std::move(listener).value()));
+      in->flows_.push_back(
+          std::make_unique<FlowInput>(s.type, std::make_unique<sensor::UdpListener>(std::move(listener).value())));
       continue;
     }
     // One socket per worker in a fanout group of this interface's own (ids are per process).
@@ -139,12 +141,13 @@ void SensorInputs::foldShard(const CaptureShard& shard, pipeline::WindowedAnalyz
   kernel_ += shard.kernel;
 }
 
-void SensorInputs::drainXdp(pipeline::WindowedAnalyzer& analyzer) {
+void SensorInputs::drainXdp(pipeline::WindowedAnalyzer& analyzer) const {
   if (!xdp_) return;
-  const uint32_t rate = xdp_sample_one_in_;
-  (void)xdp_->poll(0, [&analyzer, rate](std::span<const uint8_t> frame, uint32_t /*frame_length*/, uint64_t ts) {
+  const uint32_t rate = xdp_->sampleOneIn();
+  const decode::LinkType link = xdp_->linkType();
+  (void)xdp_->read(0, [&analyzer, rate, link](sensor::PacketSource::Batch batch) {
     // The IP header carries the length that counts.
-    analyzer.addPacket(decode::LinkType::kEthernet, frame, ts, rate);
+    for (const sensor::Packet& p : batch) analyzer.addPacket(link, p.frame, p.timestamp_ns, rate);
   });
 }
 
@@ -154,24 +157,24 @@ void SensorInputs::drainXdp(pipeline::WindowedAnalyzer& analyzer) {
 // duration from now on: the first window sees the flow's rate at once.
 void SensorInputs::drainFlows(std::size_t i, pipeline::WindowedAnalyzer& analyzer, uint64_t now_ns) {
   FlowInput& f = *flows_[i];
-  f.listener.drain(
-      [&](std::span<const uint8_t> datagram, const core::IpAddress& exporter, uint64_t now) {
-        f.records.clear();
-        // Malformed datagrams are counted in the decoders' stats; nothing else to do here.
-        if (f.type == SensorSettings::Type::kSflow) {
-          f.counter_samples.clear();
-          (void)f.sflow.decode(datagram, now, f.records, &f.counter_samples);
-          for (const core::FlowRecord& r : f.records) analyzer.addRecord(r);
-          for (const auto& c : f.counter_samples) {
-            const auto key = std::make_tuple(c.agent, c.sub_agent, c.if_index);
-            if (f.interfaces.size() < kMaxInterfaces || f.interfaces.contains(key)) f.interfaces[key] = c;
-          }
-        } else {
-          (void)f.netflow.decode(exporter, datagram, now, f.records);
-          for (const core::FlowRecord& r : f.records) analyzer.addFlow(r);
+  (void)f.source->read(now_ns, [&f, &analyzer](sensor::FlowSource::Batch batch) {
+    for (const sensor::Datagram& d : batch) {
+      f.records.clear();
+      // Malformed datagrams are counted in the decoders' stats; nothing else to do here.
+      if (f.type == SensorSettings::Type::kSflow) {
+        f.counter_samples.clear();
+        (void)f.sflow.decode(d.payload, d.receive_ns, f.records, &f.counter_samples);
+        for (const core::FlowRecord& r : f.records) analyzer.addRecord(r);
+        for (const auto& c : f.counter_samples) {
+          const auto key = std::make_tuple(c.agent, c.sub_agent, c.if_index);
+          if (f.interfaces.size() < kMaxInterfaces || f.interfaces.contains(key)) f.interfaces[key] = c;
         }
-      },
-      now_ns);
+      } else {
+        (void)f.netflow.decode(d.exporter, d.payload, d.receive_ns, f.records);
+        for (const core::FlowRecord& r : f.records) analyzer.addFlow(r);
+      }
+    }
+  });
 }
 
 void SensorInputs::expire(uint64_t now_ns) {

@@ -14,11 +14,11 @@
 #include "flow/netflow/netflow_decoder.h"
 #include "flow/sflow/sflow_decoder.h"
 #include "mitigate/xdp/xdp_program.h"
-#include "mitigate/xdp/xdp_sample_reader.h"
 #include "pipeline/windowed_analyzer.h"
 #include "runtime/capture_worker.h"
 #include "runtime/settings.h"
-#include "sensor/udp_listener.h"
+#include "sensor/flow_source.h"
+#include "sensor/packet_source.h"
 
 namespace rampart::runtime {
 
@@ -47,12 +47,12 @@ class SensorInputs {
   [[nodiscard]] int flowFd(std::size_t i) const noexcept;
   void drainFlows(std::size_t i, pipeline::WindowedAnalyzer& analyzer, uint64_t now_ns);
   [[nodiscard]] int xdpFd() const noexcept { return xdp_ ? xdp_->fd() : -1; }
-  void drainXdp(pipeline::WindowedAnalyzer& analyzer);
+  void drainXdp(pipeline::WindowedAnalyzer& analyzer) const;
   // Once a window: templates of exporters gone quiet are forgotten.
   void expire(uint64_t now_ns);
 
   [[nodiscard]] std::size_t workers() const noexcept { return workers_.size(); }
-  [[nodiscard]] const sensor::AfPacketStats& kernelStats() const noexcept { return kernel_; }
+  [[nodiscard]] const sensor::CaptureStats& kernelStats() const noexcept { return kernel_; }
   // The "capture" and "flow_sensors" sections of the statistics document.
   [[nodiscard]] nlohmann::json captureJson() const;
   [[nodiscard]] nlohmann::json flowSensorsJson() const;
@@ -65,9 +65,8 @@ class SensorInputs {
   std::vector<std::vector<sensor::AfPacketSource>> sockets_;  // per worker, while workers are stopped
   std::vector<std::unique_ptr<CaptureWorker>> workers_;
   std::vector<std::unique_ptr<FlowInput>> flows_;
-  std::optional<mitigate::xdp::XdpSampleReader> xdp_;
-  uint32_t xdp_sample_one_in_ = 1;
-  sensor::AfPacketStats kernel_;  // all capture rings, since start
+  std::unique_ptr<sensor::PacketSource> xdp_;  // the XDP program's samples
+  sensor::CaptureStats kernel_;  // all capture rings, since start
 };
 
 }  // namespace rampart::runtime

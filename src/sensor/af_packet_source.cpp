@@ -140,7 +140,7 @@ bool AfPacketSource::waitForBlock(int timeout_ms) const noexcept {
          (__atomic_load_n(&block(next_block_)->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER) != 0;
 }
 
-AfPacketStats AfPacketSource::stats() {
+CaptureStats AfPacketSource::stats() {
   tpacket_stats_v3 st{};
   socklen_t len = sizeof st;
   if (fd_ >= 0 && getsockopt(fd_, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0) {
@@ -148,6 +148,31 @@ AfPacketStats AfPacketSource::stats() {
     totals_.freezes += st.tp_freeze_q_cnt;
   }
   return totals_;
+}
+
+std::size_t AfPacketSource::read(int timeout_ms, const Take& take) {
+  std::size_t frames = 0;
+  if (!waitForBlock(timeout_ms)) return 0;
+  // Every block the kernel has handed over, in ring order.
+  while (true) {
+    tpacket_block_desc* b = block(next_block_);
+    if ((__atomic_load_n(&b->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER) == 0) break;
+    const uint32_t count = b->hdr.bh1.num_pkts;
+    batch_.resize(count);
+    auto* hdr = reinterpret_cast<tpacket3_hdr*>(reinterpret_cast<uint8_t*>(b) + b->hdr.bh1.offset_to_first_pkt);
+    for (uint32_t i = 0; i < count; ++i) {
+      const auto* frame = reinterpret_cast<const uint8_t*>(hdr) + hdr->tp_mac;
+      batch_[i] = Packet{std::span<const uint8_t>(frame, hdr->tp_snaplen),
+                         uint64_t{hdr->tp_sec} * 1'000'000'000ULL + hdr->tp_nsec, hdr->tp_len};
+      hdr = reinterpret_cast<tpacket3_hdr*>(reinterpret_cast<uint8_t*>(hdr) + hdr->tp_next_offset);
+    }
+    take(batch_);
+    frames += count;
+    __atomic_store_n(&b->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+    next_block_ = (next_block_ + 1) % block_count_;
+  }
+  totals_.packets += frames;
+  return frames;
 }
 
 }  // namespace rampart::sensor

@@ -6,9 +6,10 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
-#include "metrics/counters.h"
+#include "sensor/packet_source.h"
 
 namespace rampart::sensor {
 
@@ -26,18 +27,10 @@ struct AfPacketConfig {
   bool promiscuous = true;
 };
 
-#define RAMPART_AF_PACKET_COUNTERS(COUNT, BY, PART)                              \
-  COUNT(packets, "frames handed to user space by the capture rings")           \
-  COUNT(drops, "frames the kernel dropped because a ring was full (tp_drops)") \
-  COUNT(freezes, "times a ring ran full (tp_freeze_q_cnt)")
-struct AfPacketStats {
-  RAMPART_COUNTERS(AfPacketStats, RAMPART_AF_PACKET_COUNTERS)
-};
-
 // A Linux AF_PACKET socket with a TPACKET_V3 memory-mapped receive ring: frames are read in place,
 // one block at a time, with no copy and no system call per packet. Move-only; unmaps and closes
 // when destroyed. Needs CAP_NET_RAW.
-class AfPacketSource {
+class AfPacketSource final : public PacketSource {
  public:
   // Fails with "<interface>: <what failed>: <strerror>".
   static core::Result<AfPacketSource, std::string> open(const AfPacketConfig& config);
@@ -48,16 +41,15 @@ class AfPacketSource {
   AfPacketSource(const AfPacketSource&) = delete;
   AfPacketSource& operator=(const AfPacketSource&) = delete;
 
-  // Waits up to `timeout_ms` for a filled block, then hands every frame of every ready block to
-  // visit(std::span<const uint8_t> frame, uint64_t timestamp_ns) and returns the frames visited.
-  // Frames are valid only during the call (the block goes back to the kernel after it).
-  template <typename Visit>
-  std::size_t poll(int timeout_ms, Visit&& visit);
-
+  // Hands over one batch per ring block; frames are valid only during the call (the block goes
+  // back to the kernel after it).
+  std::size_t read(int timeout_ms, const Take& take) override;
   // Kernel counters since the last call are added to the totals (the kernel resets them on read).
-  [[nodiscard]] AfPacketStats stats();
-  [[nodiscard]] uint32_t sampleOneIn() const noexcept { return sample_one_in_; }
-  [[nodiscard]] int fd() const noexcept { return fd_; }
+  [[nodiscard]] CaptureStats stats() override;
+  [[nodiscard]] decode::LinkType linkType() const noexcept override { return decode::LinkType::kEthernet; }
+  [[nodiscard]] uint32_t sampleOneIn() const noexcept override { return sample_one_in_; }
+  [[nodiscard]] int fd() const noexcept override { return fd_; }
+  [[nodiscard]] const std::string& error() const noexcept override { return error_; }
 
  private:
   AfPacketSource() = default;
@@ -74,31 +66,9 @@ class AfPacketSource {
   uint32_t block_count_ = 0;
   uint32_t next_block_ = 0;
   uint32_t sample_one_in_ = 1;
-  AfPacketStats totals_;
+  CaptureStats totals_;
+  std::vector<Packet> batch_;  // one block's frames, reused
+  std::string error_;  // stays empty: a ring has no end
 };
-
-template <typename Visit>
-std::size_t AfPacketSource::poll(int timeout_ms, Visit&& visit) {
-  std::size_t frames = 0;
-  if (!waitForBlock(timeout_ms)) return 0;
-  // Every block the kernel has handed over, in ring order.
-  while (true) {
-    tpacket_block_desc* b = block(next_block_);
-    if ((__atomic_load_n(&b->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER) == 0) break;
-    const uint32_t count = b->hdr.bh1.num_pkts;
-    auto* hdr = reinterpret_cast<tpacket3_hdr*>(reinterpret_cast<uint8_t*>(b) + b->hdr.bh1.offset_to_first_pkt);
-    for (uint32_t i = 0; i < count; ++i) {
-      const auto* frame = reinterpret_cast<const uint8_t*>(hdr) + hdr->tp_mac;
-      const uint64_t ts = uint64_t{hdr->tp_sec} * 1'000'000'000ULL + hdr->tp_nsec;
-      visit(std::span<const uint8_t>(frame, hdr->tp_snaplen), ts);
-      hdr = reinterpret_cast<tpacket3_hdr*>(reinterpret_cast<uint8_t*>(hdr) + hdr->tp_next_offset);
-    }
-    frames += count;
-    __atomic_store_n(&b->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
-    next_block_ = (next_block_ + 1) % block_count_;
-  }
-  totals_.packets += frames;
-  return frames;
-}
 
 }  // namespace rampart::sensor

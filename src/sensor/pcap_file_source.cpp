@@ -69,7 +69,8 @@ PcapFileSource::PcapFileSource(PcapFileSource&& other) noexcept
       name_(std::move(other.name_)),
       error_(std::move(other.error_)),
       link_(other.link_),
-      dlt_(other.dlt_) {}
+      dlt_(other.dlt_),
+      packets_(other.packets_) {}
 
 PcapFileSource& PcapFileSource::operator=(PcapFileSource&& other) noexcept {
   if (this != &other) {
@@ -79,11 +80,12 @@ PcapFileSource& PcapFileSource::operator=(PcapFileSource&& other) noexcept {
     error_ = std::move(other.error_);
     link_ = other.link_;
     dlt_ = other.dlt_;
+    packets_ = other.packets_;
   }
   return *this;
 }
 
-bool PcapFileSource::next(CapturedPacket& out) {
+bool PcapFileSource::next(Packet& out) {
   if (pcap_ == nullptr) return false;
   pcap_pkthdr* header = nullptr;
   const u_char* data = nullptr;
@@ -92,12 +94,21 @@ bool PcapFileSource::next(CapturedPacket& out) {
     // Opened with nanosecond precision, so tv_usec holds nanoseconds.
     out.timestamp_ns =
         static_cast<uint64_t>(header->ts.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(header->ts.tv_usec);
-    out.data = std::span<const uint8_t>(data, header->caplen);
+    out.frame = std::span<const uint8_t>(data, header->caplen);
     out.wire_length = header->len;
     return true;
   }
   if (rc == PCAP_ERROR) error_ = withName(name_, pcap_geterr(pcap_));
   return false;  // PCAP_ERROR_BREAK: end of the capture
+}
+
+// libpcap reuses its buffer at each packet: one frame a batch.
+std::size_t PcapFileSource::read(int /*timeout_ms*/, const Take& take) {
+  Packet packet;
+  if (!next(packet)) return 0;
+  take(Batch(&packet, 1));
+  ++packets_;
+  return 1;
 }
 
 core::Result<CaptureBuffer, std::string> loadCapture(const std::string& path) {
@@ -106,14 +117,14 @@ core::Result<CaptureBuffer, std::string> loadCapture(const std::string& path) {
   CaptureBuffer capture;
   capture.link = source->linkType();
   capture.dlt = source->dlt();
-  CapturedPacket packet;
+  Packet packet;
   while (source.value().next(packet)) {
-    if (capture.bytes.size() + packet.data.size() > std::numeric_limits<uint32_t>::max()) {
+    if (capture.bytes.size() + packet.frame.size() > std::numeric_limits<uint32_t>::max()) {
       return core::Result<CaptureBuffer, std::string>::failure(path + ": capture larger than 4 GiB");
     }
     capture.packets.push_back({packet.timestamp_ns, static_cast<uint32_t>(capture.bytes.size()),
-                               static_cast<uint32_t>(packet.data.size()), packet.wire_length});
-    capture.bytes.insert(capture.bytes.end(), packet.data.begin(), packet.data.end());
+                               static_cast<uint32_t>(packet.frame.size()), packet.wire_length});
+    capture.bytes.insert(capture.bytes.end(), packet.frame.begin(), packet.frame.end());
   }
   if (!source->error().empty()) return core::Result<CaptureBuffer, std::string>::failure(source->error());
   return capture;

@@ -9,22 +9,15 @@
 
 #include "core/result.h"
 #include "decode/packet_decoder.h"
+#include "sensor/packet_source.h"
 
 struct pcap;  // libpcap's pcap_t, kept out of this header
 
 namespace rampart::sensor {
 
-// One frame as read from a capture. `data` points into the source's buffer and stays valid only
-// until the next call to next().
-struct CapturedPacket {
-  uint64_t timestamp_ns = 0;
-  std::span<const uint8_t> data;  // the captured bytes, possibly cut by the snap length
-  uint32_t wire_length = 0;       // the frame's length on the wire
-};
-
 // Reads a pcap or pcapng capture through libpcap, with nanosecond timestamps whatever the file's
 // own resolution. Move-only; closes the capture when destroyed.
-class PcapFileSource {
+class PcapFileSource final : public PacketSource {
  public:
   // Fails with "<path>: <libpcap's reason>" (missing file, unknown format) or, for a link type
   // Rampart does not decode, "<path>: unsupported link type <dlt> (<name>)".
@@ -39,14 +32,19 @@ class PcapFileSource {
   PcapFileSource(const PcapFileSource&) = delete;
   PcapFileSource& operator=(const PcapFileSource&) = delete;
 
-  [[nodiscard]] decode::LinkType linkType() const noexcept { return link_; }
+  [[nodiscard]] decode::LinkType linkType() const noexcept override { return link_; }
+  [[nodiscard]] uint32_t sampleOneIn() const noexcept override { return 1; }
+  [[nodiscard]] int fd() const noexcept override { return -1; }
+  // One frame a batch (libpcap reuses its buffer); 0 at the end or on a read error.
+  std::size_t read(int timeout_ms, const Take& take) override;
+  [[nodiscard]] CaptureStats stats() override { return CaptureStats{.packets = packets_}; }
   [[nodiscard]] int dlt() const noexcept { return dlt_; }
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
 
   // The next packet; false at the end of the capture or on a read error, after which error() says
   // what went wrong ("<path>: truncated dump file; ...") and is empty at a clean end.
-  [[nodiscard]] bool next(CapturedPacket& out);
-  [[nodiscard]] const std::string& error() const noexcept { return error_; }
+  [[nodiscard]] bool next(Packet& out);
+  [[nodiscard]] const std::string& error() const noexcept override { return error_; }
 
  private:
   PcapFileSource(pcap* handle, std::string name, decode::LinkType link, int dlt)
@@ -58,6 +56,7 @@ class PcapFileSource {
   std::string error_;
   decode::LinkType link_ = decode::LinkType::kEthernet;
   int dlt_ = 0;
+  uint64_t packets_ = 0;  // handed over by read()
 };
 
 // A whole capture in memory, frames back to back in one buffer: benchmarks and tests iterate it

@@ -123,4 +123,19 @@ core::IpAddress UdpListener::sender(std::size_t i) const noexcept {
       reinterpret_cast<const uint8_t*>(&reinterpret_cast<const sockaddr_in6*>(&a)->sin6_addr));
 }
 
+std::size_t UdpListener::read(uint64_t now_ns, const Take& take) {
+  std::size_t total = 0;
+  while (true) {
+    std::size_t n = 0;
+    if (receive(n) != 0 || n == 0) break;
+    for (std::size_t i = 0; i < n; ++i) {
+      batch_[i] = Datagram{std::span<const uint8_t>(buffers_.data() + i * kMaxDatagram, lengths_[i]), sender(i), now_ns};
+    }
+    take(Batch(batch_.data(), n));
+    total += n;
+    if (n < kBatch) break;
+  }
+  return total;
+}
+
 }  // namespace rampart::sensor

@@ -11,12 +11,13 @@
 
 #include "core/ip_address.h"
 #include "core/result.h"
+#include "sensor/flow_source.h"
 
 namespace rampart::sensor {
 
 // A UDP socket for flow telemetry (sFlow, NetFlow, IPFIX), read in batches with recvmmsg so that a
 // burst of export datagrams costs one system call per batch, not per datagram. Move-only.
-class UdpListener {
+class UdpListener final : public FlowSource {
  public:
   static constexpr std::size_t kBatch = 64;
   static constexpr std::size_t kMaxDatagram = 65536;
@@ -31,12 +32,9 @@ class UdpListener {
   UdpListener(const UdpListener&) = delete;
   UdpListener& operator=(const UdpListener&) = delete;
 
-  // Hands every datagram waiting now to visit(std::span<const uint8_t> payload, const
-  // core::IpAddress& exporter, uint64_t receive_ns); never blocks. Returns how many were read.
-  template <typename Visit>
-  std::size_t drain(Visit&& visit, uint64_t now_ns);
-
-  [[nodiscard]] int fd() const noexcept { return fd_; }
+  // One batch per recvmmsg call.
+  std::size_t read(uint64_t now_ns, const Take& take) override;
+  [[nodiscard]] int fd() const noexcept override { return fd_; }
   [[nodiscard]] uint16_t port() const noexcept { return port_; }  // the bound port (useful with port 0)
 
  private:
@@ -49,21 +47,7 @@ class UdpListener {
   std::vector<uint8_t> buffers_;
   std::array<sockaddr_storage, kBatch> addrs_{};
   std::array<unsigned, kBatch> lengths_{};
+  std::array<Datagram, kBatch> batch_{};
 };
-
-template <typename Visit>
-std::size_t UdpListener::drain(Visit&& visit, uint64_t now_ns) {
-  std::size_t total = 0;
-  while (true) {
-    std::size_t n = 0;
-    if (receive(n) != 0 || n == 0) break;
-    for (std::size_t i = 0; i < n; ++i) {
-      visit(std::span<const uint8_t>(buffers_.data() + i * kMaxDatagram, lengths_[i]), sender(i), now_ns);
-    }
-    total += n;
-    if (n < kBatch) break;
-  }
-  return total;
-}
 
 }  // namespace rampart::sensor

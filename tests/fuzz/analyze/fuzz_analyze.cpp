@@ -28,10 +28,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   settings.detector.hold_down_ns = 2'000'000'000;
 
   pipeline::CaptureAnalysis analyzer(settings);
-  sensor::CapturedPacket packet;
+  sensor::Packet packet;
   const decode::LinkType link = source.value().linkType();
   for (int i = 0; i < 100'000 && source.value().next(packet); ++i) {
-    analyzer.addPacket(link, packet.data, packet.timestamp_ns);
+    analyzer.addPacket(link, packet.frame, packet.timestamp_ns);
   }
   const pipeline::AnalysisResult result = analyzer.finish();
   report::CaptureSummary summary{{"fuzz"},       result.packets, result.first_ns,

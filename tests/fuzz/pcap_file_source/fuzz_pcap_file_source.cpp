@@ -15,11 +15,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (source.error().empty()) std::abort();
     return 0;
   }
-  rampart::sensor::CapturedPacket packet;
+  rampart::sensor::Packet packet;
   rampart::core::FlowRecord record;
   rampart::decode::DecodeStats stats;
   for (int i = 0; i < 10'000 && source.value().next(packet); ++i) {
-    stats.add(rampart::decode::decodePacket(source->linkType(), packet.data, packet.timestamp_ns, record));
+    stats.add(rampart::decode::decodePacket(source->linkType(), packet.frame, packet.timestamp_ns, record));
   }
   return 0;
 }

@@ -79,17 +79,19 @@ template <typename... Sources>
 std::size_t countSyns(std::future<int>& done, Sources&... sources) {
   std::size_t syns = 0;
   core::FlowRecord r;
-  const auto visit = [&](std::span<const uint8_t> frame, uint64_t ts) {
-    if (decode::decodePacket(decode::LinkType::kEthernet, frame, ts, r) == decode::DecodeResult::kOk &&
-        r.protocol == 6 && r.dst_port == 80 && r.tcp_flags == 0x02) {
-      ++syns;
+  const PacketSource::Take visit = [&](PacketSource::Batch batch) {
+    for (const Packet& p : batch) {
+      if (decode::decodePacket(decode::LinkType::kEthernet, p.frame, p.timestamp_ns, r) == decode::DecodeResult::kOk &&
+          r.protocol == 6 && r.dst_port == 80 && r.tcp_flags == 0x02) {
+        ++syns;
+      }
     }
   };
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   bool sender_done = false;
   while (std::chrono::steady_clock::now() < deadline) {
     std::size_t got = 0;
-    ((got += sources.poll(50, visit)), ...);
+    ((got += sources.read(50, visit)), ...);
     if (sender_done && got == 0) break;
     sender_done = sender_done || done.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
   }
@@ -103,7 +105,7 @@ TEST_F(AfPacketTest, RingDeliversEveryPacketWithoutDrops) {
   const std::size_t syns = countSyns(done, source.value());
   EXPECT_EQ(done.get(), 0);
   EXPECT_EQ(syns, 3000u);
-  const AfPacketStats st = source.value().stats();
+  const CaptureStats st = source.value().stats();
   EXPECT_EQ(st.drops, 0u);
   EXPECT_GE(st.packets, 3000u);
   std::printf("af_packet: %zu SYNs received, %llu frames, %llu kernel drops\n", syns,
@@ -134,17 +136,20 @@ TEST_F(AfPacketTest, FanoutGroupSharesPacketsBetweenSockets) {
   std::size_t b = 0;
   core::FlowRecord r;
   const auto counter = [&r](std::size_t& n) {
-    return [&r, &n](std::span<const uint8_t> frame, uint64_t ts) {
-      if (decode::decodePacket(decode::LinkType::kEthernet, frame, ts, r) == decode::DecodeResult::kOk &&
-          r.dst_port == 80 && r.tcp_flags == 0x02) {
-        ++n;
+    return PacketSource::Take([&r, &n](PacketSource::Batch batch) {
+      for (const Packet& p : batch) {
+        if (decode::decodePacket(decode::LinkType::kEthernet, p.frame, p.timestamp_ns, r) ==
+                decode::DecodeResult::kOk &&
+            r.dst_port == 80 && r.tcp_flags == 0x02) {
+          ++n;
+        }
       }
-    };
+    });
   };
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   bool sender_done = false;
   while (std::chrono::steady_clock::now() < deadline) {
-    const std::size_t got = first.value().poll(50, counter(a)) + second.value().poll(50, counter(b));
+    const std::size_t got = first.value().read(50, counter(a)) + second.value().read(50, counter(b));
     if (sender_done && got == 0) break;
     sender_done = sender_done || done.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
   }

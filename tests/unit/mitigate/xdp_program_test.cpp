@@ -14,7 +14,7 @@
 
 #include "mitigate/xdp/xdp_program.h"
 #include "mitigate/xdp/xdp_rule.h"
-#include "mitigate/xdp/xdp_sample_reader.h"
+#include "sensor/xdp_sample_source.h"
 #include "support/packet_builder.h"
 #include "support/shared_data.h"
 
@@ -344,20 +344,23 @@ TEST_F(XdpProgramTest, ExpiredRulesAndBlocksNoLongerDrop) {
 
 TEST_F(XdpProgramTest, SampledFramesReachTheRingBuffer) {
   ASSERT_TRUE(prog_->setSampling(1).ok());
-  auto reader = XdpSampleReader::open(prog_->samplesFd());
+  auto reader = sensor::XdpSampleSource::open(prog_->samplesFd(), 1);
   ASSERT_TRUE(reader.ok()) << reader.error();
   ASSERT_TRUE(prog_->putBlock(net("198.51.100.1/32"), {0, 1, 0}).ok());
   const auto frame = buildEthernetFrame({.protocol = 17, .payload_len = 400});  // dropped, and sampled
   EXPECT_EQ(run(frame), XDP_DROP);
   std::vector<std::vector<uint8_t>> got;
   std::vector<uint32_t> lengths;
-  ASSERT_EQ(reader.value().poll(100,
-                                [&](std::span<const uint8_t> captured, uint32_t frame_length, uint64_t unix_ns) {
-                                  got.emplace_back(captured.begin(), captured.end());
-                                  lengths.push_back(frame_length);
-                                  EXPECT_GT(unix_ns, 1'600'000'000ULL * 1'000'000'000ULL);
-                                }),
-            1);
+  ASSERT_EQ(reader.value()->read(100,
+                                 [&](sensor::PacketSource::Batch batch) {
+                                   for (const sensor::Packet& p : batch) {
+                                     got.emplace_back(p.frame.begin(), p.frame.end());
+                                     lengths.push_back(p.wire_length);
+                                     EXPECT_GT(p.timestamp_ns, 1'600'000'000ULL * 1'000'000'000ULL);
+                                   }
+                                 }),
+            1u);
+  EXPECT_EQ(reader.value()->stats().packets, 1u);
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(lengths[0], frame.size());
   ASSERT_EQ(got[0].size(), RAMPART_SAMPLE_BYTES - 1u);

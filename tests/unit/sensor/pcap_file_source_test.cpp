@@ -58,11 +58,11 @@ TEST(PcapFileSource, ReadsPcapWithNanosecondTimestamps) {
   EXPECT_EQ(source->linkType(), decode::LinkType::kEthernet);
   EXPECT_EQ(source->dlt(), 1);
   const auto frames = sampleFrames();
-  CapturedPacket packet;
+  Packet packet;
   for (std::size_t i = 0; i < frames.size(); ++i) {
     ASSERT_TRUE(source.value().next(packet)) << source->error();
     EXPECT_EQ(packet.timestamp_ns, (i + 1) * 1'000'000'001ull);
-    EXPECT_EQ(std::vector<uint8_t>(packet.data.begin(), packet.data.end()), frames[i]);
+    EXPECT_EQ(std::vector<uint8_t>(packet.frame.begin(), packet.frame.end()), frames[i]);
     EXPECT_EQ(packet.wire_length, frames[i].size());
   }
   EXPECT_FALSE(source.value().next(packet));
@@ -78,13 +78,13 @@ TEST(PcapFileSource, ReadsPcapng) {
   auto source = PcapFileSource::open(path);
   ASSERT_TRUE(source.ok()) << source.error();
   EXPECT_EQ(source->linkType(), decode::LinkType::kEthernet);
-  CapturedPacket packet;
+  Packet packet;
   ASSERT_TRUE(source.value().next(packet)) << source->error();
   EXPECT_EQ(packet.timestamp_ns, 1'700'000'000'123'456'789ull);
-  EXPECT_EQ(packet.data.size(), frames[0].size());
+  EXPECT_EQ(packet.frame.size(), frames[0].size());
   ASSERT_TRUE(source.value().next(packet)) << source->error();
   EXPECT_EQ(packet.timestamp_ns, 1'700'000'001'000'000'001ull);
-  EXPECT_EQ(std::vector<uint8_t>(packet.data.begin(), packet.data.end()), frames[2]);
+  EXPECT_EQ(std::vector<uint8_t>(packet.frame.begin(), packet.frame.end()), frames[2]);
   EXPECT_FALSE(source.value().next(packet));
   EXPECT_EQ(source->error(), "");
 }
@@ -100,12 +100,12 @@ TEST(PcapFileSource, SnapLengthCutFramesKeepTheirWireLength) {
   }
   auto source = PcapFileSource::open(path);
   ASSERT_TRUE(source.ok()) << source.error();
-  CapturedPacket packet;
+  Packet packet;
   ASSERT_TRUE(source.value().next(packet));
-  EXPECT_EQ(packet.data.size(), 64u);
+  EXPECT_EQ(packet.frame.size(), 64u);
   EXPECT_EQ(packet.wire_length, 14u + 1440);
   core::FlowRecord record;
-  ASSERT_EQ(decode::decodePacket(source->linkType(), packet.data, packet.timestamp_ns, record),
+  ASSERT_EQ(decode::decodePacket(source->linkType(), packet.frame, packet.timestamp_ns, record),
             decode::DecodeResult::kOk);
   EXPECT_EQ(record.bytes, 1440u);
   EXPECT_EQ(record.timestamp_ns, 5u);
@@ -171,7 +171,7 @@ TEST(PcapFileSource, TruncatedFileGivesAnErrorNotACrash) {
     writeFile(path, std::vector<uint8_t>(whole.begin(), whole.begin() + static_cast<std::ptrdiff_t>(cut)));
     auto source = PcapFileSource::open(path);
     ASSERT_TRUE(source.ok()) << source.error();
-    CapturedPacket packet;
+    Packet packet;
     int read = 0;
     while (source.value().next(packet)) ++read;
     EXPECT_EQ(read, 2);
@@ -194,7 +194,7 @@ TEST(PcapFileSource, TruncatedPcapng) {
   writeFile(path, std::vector<uint8_t>(whole.begin(), whole.end() - 20));
   auto source = PcapFileSource::open(path);
   ASSERT_TRUE(source.ok()) << source.error();
-  CapturedPacket packet;
+  Packet packet;
   EXPECT_TRUE(source.value().next(packet));
   EXPECT_FALSE(source.value().next(packet));
   EXPECT_THAT(source->error(), StartsWith(path + ": "));
@@ -206,7 +206,7 @@ TEST(PcapFileSource, OpensFromMemory) {
   auto source = PcapFileSource::openMemory(bytes);
   ASSERT_TRUE(source.ok()) << source.error();
   EXPECT_EQ(source->name(), "<memory>");
-  CapturedPacket packet;
+  Packet packet;
   int read = 0;
   while (source.value().next(packet)) ++read;
   EXPECT_EQ(read, 3);
@@ -224,7 +224,7 @@ TEST(PcapFileSource, MovesKeepReadingWhereTheyWere) {
   auto opened = PcapFileSource::open(writeSamplePcap(dir));
   ASSERT_TRUE(opened.ok());
   PcapFileSource first = std::move(opened).value();
-  CapturedPacket packet;
+  Packet packet;
   ASSERT_TRUE(first.next(packet));
   PcapFileSource second = std::move(first);
   ASSERT_TRUE(second.next(packet));

@@ -48,11 +48,11 @@ FileStats decodeAll(const fs::path& path) {
   auto source = PcapFileSource::open(path.string());
   EXPECT_TRUE(source.ok()) << source.error();
   if (!source.ok()) return stats;
-  CapturedPacket packet;
+  Packet packet;
   core::FlowRecord record;
   while (source.value().next(packet)) {
     ++stats.packets;
-    const decode::DecodeResult r = decode::decodePacket(source->linkType(), packet.data, packet.timestamp_ns, record);
+    const decode::DecodeResult r = decode::decodePacket(source->linkType(), packet.frame, packet.timestamp_ns, record);
     stats.decode.add(r);
     if (r == decode::DecodeResult::kOk) {
       EXPECT_GT(record.bytes, 0u);
