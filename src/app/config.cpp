@@ -80,22 +80,22 @@ std::vector<core::Prefix> prefixes(Reader& r, std::string_view key) {
   return out;
 }
 
-void readBgp(Reader& r, runtime::BgpSettings& b) {
-  r.string("exabgp", b.exabgp);
+void readBgp(Reader& r, mitigate::bgp::ExabgpConfig& b) {
+  r.string("exabgp", b.program);
   r.string("local_address", b.local_address);
   r.string("router_id", b.router_id);
   r.number("local_as", b.local_as, 1, 4294967295.0);
   r.string("peer_address", b.peer_address);
   r.number("peer_as", b.peer_as, 1, 4294967295.0);
   r.number("peer_port", b.peer_port, 1, 65535);
-  r.string("next_hop", b.next_hop);
-  r.string("next_hop6", b.next_hop6);
+  r.string("next_hop", b.routes.next_hop);
+  r.string("next_hop6", b.routes.next_hop6);
   r.string("work_dir", b.work_dir);
-  if (r.table().contains("communities")) b.communities = strings(r, "communities");
+  if (r.table().contains("communities")) b.routes.communities = strings(r, "communities");
   const std::pair<const char*, const std::string*> addresses[] = {{"local_address", &b.local_address},
                                                                   {"peer_address", &b.peer_address},
-                                                                  {"next_hop", &b.next_hop},
-                                                                  {"next_hop6", &b.next_hop6}};
+                                                                  {"next_hop", &b.routes.next_hop},
+                                                                  {"next_hop6", &b.routes.next_hop6}};
   for (const auto& [key, value] : addresses) {
     if (!core::IpAddress::parse(*value)) {
       fail(r.source(), r.table().source(), fmt::format("'{}': '{}' is not an address", r.qualified(key), *value));
@@ -104,7 +104,7 @@ void readBgp(Reader& r, runtime::BgpSettings& b) {
   if (b.local_as == 0 || b.peer_as == 0) {
     fail(r.source(), r.table().source(), "[mitigation.bgp] needs local_as, peer_address and peer_as");
   }
-  for (const std::string& c : b.communities) {
+  for (const std::string& c : b.routes.communities) {
     const auto colon = c.find(':');
     if (colon == std::string::npos || c.find_first_not_of("0123456789:") != std::string::npos ||
         c.find(':', colon + 1) != std::string::npos) {

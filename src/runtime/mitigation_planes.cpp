@@ -54,16 +54,7 @@ core::Result<MitigationPlanes, std::string> openMitigation(const Settings& confi
     backends.push_back(std::move(nft).value());
   }
   if (m.bgp.local_as != 0) {
-    mitigate::bgp::ExabgpConfig c;
-    c.program = m.bgp.exabgp;
-    c.work_dir = m.bgp.work_dir;
-    c.local_address = m.bgp.local_address;
-    c.router_id = m.bgp.router_id;
-    c.local_as = m.bgp.local_as;
-    c.peer_address = m.bgp.peer_address;
-    c.peer_as = m.bgp.peer_as;
-    c.peer_port = m.bgp.peer_port;
-    c.routes = {m.bgp.next_hop, m.bgp.next_hop6, m.bgp.communities};
+    const mitigate::bgp::ExabgpConfig& c = m.bgp;
     auto bgp = mitigate::bgp::ExabgpBackend::open(c);
     if (!bgp) return R::failure(bgp.error());
     spdlog::info("BGP: ExaBGP peering with {} (AS {}) from {} (AS {})", c.peer_address, c.peer_as, c.local_address,

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "mitigate/bgp/exabgp_config.h"
 #include "mitigate/mitigation_config.h"
 #include "pipeline/analyzer_settings.h"
 #include "shield/shield_config.h"
@@ -28,21 +29,6 @@ struct SensorSettings {
   std::string listen;          // sflow, netflow: "ADDRESS:PORT" to receive datagrams on
 };
 
-// BGP towards the upstream routers, through an ExaBGP that Rampart runs: Flowspec and blackholes.
-struct BgpSettings {
-  std::string exabgp = "exabgp";  // the program (found on PATH)
-  std::string local_address = "127.0.0.1";
-  std::string router_id;  // default: local_address
-  uint32_t local_as = 0;  // 0: no BGP
-  std::string peer_address;
-  uint32_t peer_as = 0;
-  uint16_t peer_port = 179;
-  std::string next_hop = "192.0.2.1";                 // of IPv4 blackhole routes (the upstream maps it to discard)
-  std::string next_hop6 = "100::1";                   // of IPv6 blackhole routes (RFC 6666)
-  std::string work_dir = "/run/rampart/exabgp";       // ExaBGP's configuration, command pipe and log
-  std::vector<std::string> communities{"65535:666"};  // RFC 7999 BLACKHOLE
-};
-
 // Who is told when an attack starts, changes or ends: a script (the event as JSON on stdin) or an
 // HTTP webhook (the event POSTed as JSON).
 struct NotifySettings {
@@ -57,7 +43,7 @@ struct MitigationSettings {
   std::vector<std::string> xdp_interfaces;
   std::string xdp_mode = "auto";  // auto, native, generic
   std::string state_file;         // actions in force, re-applied after a restart ("" = kept in memory)
-  BgpSettings bgp;
+  mitigate::bgp::ExabgpConfig bgp;
   std::vector<NotifySettings> notify;
 };
 

@@ -9,21 +9,10 @@
 
 #include "core/result.h"
 #include "mitigate/bgp/exabgp_command.h"
+#include "mitigate/bgp/exabgp_config.h"
 #include "mitigate/mitigation_backend.h"
 
 namespace rampart::mitigate::bgp {
-
-struct ExabgpConfig {
-  std::string program = "exabgp";
-  std::string work_dir;  // where its configuration, command pipe and log go (created)
-  std::string local_address = "127.0.0.1";
-  std::string router_id = "127.0.0.1";
-  uint32_t local_as = 0;
-  std::string peer_address;
-  uint32_t peer_as = 0;
-  uint16_t peer_port = 179;
-  RouteAttributes routes;
-};
 
 // Flowspec rules and blackholes towards the upstream routers, through an ExaBGP that Rampart runs
 // as its child (Rampart is not a BGP speaker itself): a generated configuration with one

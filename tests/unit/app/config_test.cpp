@@ -230,7 +230,7 @@ timeout_seconds = 3
   EXPECT_EQ(m.policy.whitelist[1].toString(), "2001:db8::/48");
   EXPECT_EQ(m.bgp.router_id, "127.0.0.1");
   EXPECT_EQ(m.bgp.peer_as, 64500u);
-  EXPECT_EQ(m.bgp.communities.size(), 2u);
+  EXPECT_EQ(m.bgp.routes.communities.size(), 2u);
   ASSERT_EQ(m.notify.size(), 2u);
   EXPECT_EQ(m.notify[1].webhook, "https://chat.example/hook");
   EXPECT_DOUBLE_EQ(m.notify[1].timeout_seconds, 3.0);
