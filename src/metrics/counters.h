@@ -62,19 +62,19 @@ class ByLabel {
 #define RAMPART_METRICS_VISIT_BY(name, help, Enum, key) v.byLabel(#name, help, key, s.name);
 #define RAMPART_METRICS_VISIT_PART(name, help, Type) v.part(#name, help, s.name);
 
-#define RAMPART_COUNTERS(Self, LIST)                                                          \
+#define RAMPART_COUNTERS(Self, LIST)                                                         \
   LIST(RAMPART_METRICS_MEMBER_COUNT, RAMPART_METRICS_MEMBER_BY, RAMPART_METRICS_MEMBER_PART) \
-  friend Self& operator+=(Self& a, const Self& b) noexcept {                                  \
-    LIST(RAMPART_METRICS_ADD, RAMPART_METRICS_ADD, RAMPART_METRICS_ADD)                       \
-    return a;                                                                                 \
-  }                                                                                           \
-  friend Self& operator-=(Self& a, const Self& b) noexcept {                                  \
-    LIST(RAMPART_METRICS_SUB, RAMPART_METRICS_SUB, RAMPART_METRICS_SUB)                       \
-    return a;                                                                                 \
-  }                                                                                           \
+  friend Self& operator+=(Self& a, const Self& b) noexcept {                                 \
+    LIST(RAMPART_METRICS_ADD, RAMPART_METRICS_ADD, RAMPART_METRICS_ADD)                      \
+    return a;                                                                                \
+  }                                                                                          \
+  friend Self& operator-=(Self& a, const Self& b) noexcept {                                 \
+    LIST(RAMPART_METRICS_SUB, RAMPART_METRICS_SUB, RAMPART_METRICS_SUB)                      \
+    return a;                                                                                \
+  }                                                                                          \
   /* What was counted since an earlier reading `b` of the same totals. */                    \
-  friend Self operator-(Self a, const Self& b) noexcept { return a -= b; }                    \
-  template <typename V>                                                                       \
-  friend void visitCounters(const Self& s, V& v) {                                            \
-    LIST(RAMPART_METRICS_VISIT_COUNT, RAMPART_METRICS_VISIT_BY, RAMPART_METRICS_VISIT_PART)   \
+  friend Self operator-(Self a, const Self& b) noexcept { return a -= b; }                   \
+  template <typename V>                                                                      \
+  friend void visitCounters(const Self& s, V& v) {                                           \
+    LIST(RAMPART_METRICS_VISIT_COUNT, RAMPART_METRICS_VISIT_BY, RAMPART_METRICS_VISIT_PART)  \
   }

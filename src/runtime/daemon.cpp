@@ -6,8 +6,8 @@
 #include <spdlog/spdlog.h>
 
 #include "core/atomic_file.h"
-#include "report/analysis_report.h"
 #include "metrics/json_writer.h"
+#include "report/analysis_report.h"
 #include "report/sensor_stats_json.h"
 
 namespace rampart::runtime {

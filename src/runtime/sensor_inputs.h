@@ -66,7 +66,7 @@ class SensorInputs {
   std::vector<std::unique_ptr<CaptureWorker>> workers_;
   std::vector<std::unique_ptr<FlowInput>> flows_;
   std::unique_ptr<sensor::PacketSource> xdp_;  // the XDP program's samples
-  sensor::CaptureStats kernel_;  // all capture rings, since start
+  sensor::CaptureStats kernel_;                // all capture rings, since start
 };
 
 }  // namespace rampart::runtime

@@ -68,7 +68,7 @@ class AfPacketSource final : public PacketSource {
   uint32_t sample_one_in_ = 1;
   CaptureStats totals_;
   std::vector<Packet> batch_;  // one block's frames, reused
-  std::string error_;  // stays empty: a ring has no end
+  std::string error_;          // stays empty: a ring has no end
 };
 
 }  // namespace rampart::sensor

@@ -12,7 +12,7 @@
 namespace rampart::sensor {
 
 #define RAMPART_CAPTURE_COUNTERS(COUNT, BY, PART)                              \
-  COUNT(packets, "frames handed over by the capture")                       \
+  COUNT(packets, "frames handed over by the capture")                          \
   COUNT(drops, "frames the kernel dropped because a ring was full (tp_drops)") \
   COUNT(freezes, "times a ring ran full (tp_freeze_q_cnt)")
 struct CaptureStats {

@@ -129,7 +129,8 @@ std::size_t UdpListener::read(uint64_t now_ns, const Take& take) {
     std::size_t n = 0;
     if (receive(n) != 0 || n == 0) break;
     for (std::size_t i = 0; i < n; ++i) {
-      batch_[i] = Datagram{std::span<const uint8_t>(buffers_.data() + i * kMaxDatagram, lengths_[i]), sender(i), now_ns};
+      batch_[i] =
+          Datagram{std::span<const uint8_t>(buffers_.data() + i * kMaxDatagram, lengths_[i]), sender(i), now_ns};
     }
     take(Batch(batch_.data(), n));
     total += n;

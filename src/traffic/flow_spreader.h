@@ -17,8 +17,8 @@ struct FlowSpreadConfig {
   std::size_t max_pending = 1 << 20;  // records waiting for later windows; beyond, one counts at once
 };
 
-#define RAMPART_FLOW_SPREAD_COUNTERS(COUNT, BY, PART)                                          \
-  COUNT(flows_spread, "flow records divided over several windows")                           \
+#define RAMPART_FLOW_SPREAD_COUNTERS(COUNT, BY, PART)              \
+  COUNT(flows_spread, "flow records divided over several windows") \
   COUNT(flows_unspread, "flow records counted at once because max_pending were already waiting")
 struct FlowSpreadStats {
   RAMPART_COUNTERS(FlowSpreadStats, RAMPART_FLOW_SPREAD_COUNTERS)

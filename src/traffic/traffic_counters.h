@@ -41,11 +41,11 @@ struct GroupTrigger {
 };
 
 // What was counted beyond the per-target counters, for the metrics layer.
-#define RAMPART_TRAFFIC_COUNTERS(COUNT, BY, PART)                                                   \
-  COUNT(records, "flow records counted")                                                           \
-  COUNT(unprotected, "records with neither end in a protected network")                            \
+#define RAMPART_TRAFFIC_COUNTERS(COUNT, BY, PART)                                                    \
+  COUNT(records, "flow records counted")                                                             \
+  COUNT(unprotected, "records with neither end in a protected network")                              \
   COUNT(untracked_hosts, "records of hosts beyond a full host table (still in their prefix totals)") \
-  COUNT(untracked_prefixes, "records of prefixes beyond a full prefix table")                      \
+  COUNT(untracked_prefixes, "records of prefixes beyond a full prefix table")                        \
   COUNT(deep_refused, "targets that reached their trigger while max_deep were in use")
 struct TrafficStats {
   RAMPART_COUNTERS(TrafficStats, RAMPART_TRAFFIC_COUNTERS)

@@ -34,19 +34,19 @@ inline constexpr std::size_t kSflowErrorCount = static_cast<std::size_t>(SflowEr
 
 // Counts of one decoder (one per worker thread; merge by adding). Declared as data, exported by
 // the metrics layer.
-#define RAMPART_SFLOW_COUNTERS(COUNT, BY, PART)                                                                \
-  COUNT(datagrams, "datagrams handed to the decoder")                                                         \
-  COUNT(samples, "samples whose length fitted the datagram")                                                  \
-  COUNT(flow_samples, "flow samples (compact and expanded) read to the end")                                  \
-  COUNT(flow_records, "flow records produced")                                                                \
-  COUNT(counter_samples, "counter samples (compact and expanded) read to the end")                            \
-  COUNT(interface_counters, "interface counter records produced")                                             \
+#define RAMPART_SFLOW_COUNTERS(COUNT, BY, PART)                                                              \
+  COUNT(datagrams, "datagrams handed to the decoder")                                                        \
+  COUNT(samples, "samples whose length fitted the datagram")                                                 \
+  COUNT(flow_samples, "flow samples (compact and expanded) read to the end")                                 \
+  COUNT(flow_records, "flow records produced")                                                               \
+  COUNT(counter_samples, "counter samples (compact and expanded) read to the end")                           \
+  COUNT(interface_counters, "interface counter records produced")                                            \
   BY(results, "datagrams decoded without a fault (ok), and each fault met, by reason", SflowError, "reason") \
-  COUNT(unknown_sample_types, "samples of other enterprises or formats beyond 1..4, skipped")                  \
-  COUNT(unknown_record_types, "records this decoder does not read (extended data etc.), skipped")              \
-  COUNT(unsupported_header_protocols, "raw headers of protocols other than Ethernet, IPv4 and IPv6")          \
-  COUNT(header_decode_failures, "raw headers the packet decoder rejected (see header_decode)")                \
-  COUNT(flow_samples_without_record, "flow samples that yielded no flow record")                              \
+  COUNT(unknown_sample_types, "samples of other enterprises or formats beyond 1..4, skipped")                \
+  COUNT(unknown_record_types, "records this decoder does not read (extended data etc.), skipped")            \
+  COUNT(unsupported_header_protocols, "raw headers of protocols other than Ethernet, IPv4 and IPv6")         \
+  COUNT(header_decode_failures, "raw headers the packet decoder rejected (see header_decode)")               \
+  COUNT(flow_samples_without_record, "flow samples that yielded no flow record")                             \
   PART(header_decode, "the packet decoder's outcome for every raw header tried", decode::DecodeStats)
 struct SflowStats {
   RAMPART_COUNTERS(SflowStats, RAMPART_SFLOW_COUNTERS)

@@ -35,8 +35,9 @@ std::string configText(const ExabgpConfig& c, const std::string& pipe) {
       "  family {{ ipv4 unicast; ipv6 unicast; ipv4 flow; ipv6 flow; }}\n"
       "  api {{ processes [ rampart ]; }}\n"
       "}}\n",
-      fmt::arg("pipe", pipe), fmt::arg("peer", c.peer_address), fmt::arg("rid", c.router_id.empty() ? c.local_address : c.router_id),
-      fmt::arg("local", c.local_address), fmt::arg("las", c.local_as), fmt::arg("pas", c.peer_as),
+      fmt::arg("pipe", pipe), fmt::arg("peer", c.peer_address),
+      fmt::arg("rid", c.router_id.empty() ? c.local_address : c.router_id), fmt::arg("local", c.local_address),
+      fmt::arg("las", c.local_as), fmt::arg("pas", c.peer_as),
       fmt::arg("port", c.peer_port == 179 ? std::string() : fmt::format("  connect {};\n", c.peer_port)));
 }
 

@@ -11,7 +11,7 @@ namespace rampart::mitigate::bgp {
 // The BGP session Rampart's ExaBGP child holds, as [mitigation.bgp] gives it (the configuration
 // reader fills and validates this struct itself: no copy in between).
 struct ExabgpConfig {
-  std::string program = "exabgp";           // found on PATH
+  std::string program = "exabgp";                // found on PATH
   std::string work_dir = "/run/rampart/exabgp";  // its configuration, command pipe and log (created)
   std::string local_address = "127.0.0.1";
   std::string router_id;  // "" = local_address

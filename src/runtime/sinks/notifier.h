@@ -16,9 +16,9 @@
 
 namespace rampart::runtime {
 
-#define RAMPART_NOTIFY_COUNTERS(COUNT, BY, PART)                                     \
-  COUNT(queued, "events queued for the notification targets")                     \
-  COUNT(dropped, "events dropped because the queue was full")                     \
+#define RAMPART_NOTIFY_COUNTERS(COUNT, BY, PART)                                      \
+  COUNT(queued, "events queued for the notification targets")                         \
+  COUNT(dropped, "events dropped because the queue was full")                         \
   COUNT(delivered, "notifications delivered (script exited 0, webhook answered 2xx)") \
   COUNT(failed, "notifications that failed (script failed or timed out, webhook error)")
 struct NotifyStats {

@@ -23,8 +23,8 @@ using flow::sflow::SflowStats;
 enum class Colour : uint8_t { kRed, kBlue, kCount };
 std::string_view toString(Colour c) { return c == Colour::kRed ? "red" : "blue"; }
 
-#define TEST_COUNTERS(COUNT, BY, PART)             \
-  COUNT(apples, "apples counted")                  \
+#define TEST_COUNTERS(COUNT, BY, PART)              \
+  COUNT(apples, "apples counted")                   \
   BY(colours, "things by colour", Colour, "colour") \
   PART(decode, "frames decoded", decode::DecodeStats)
 struct Sample {
@@ -71,8 +71,7 @@ TEST(Counters, PrometheusHasHelpTypeAndEveryLabelValue) {
   EXPECT_NE(out.find("rampart_test_apples_total{sensor=\"eth0\"} 3\n"), std::string::npos) << out;
   EXPECT_NE(out.find("rampart_test_colours_total{sensor=\"eth0\",colour=\"red\"} 4\n"), std::string::npos) << out;
   EXPECT_NE(out.find("rampart_test_colours_total{sensor=\"eth0\",colour=\"blue\"} 0\n"), std::string::npos) << out;
-  EXPECT_NE(out.find("rampart_test_decode_results_total{sensor=\"eth0\",result=\"ok\"} 5\n"), std::string::npos)
-      << out;
+  EXPECT_NE(out.find("rampart_test_decode_results_total{sensor=\"eth0\",result=\"ok\"} 5\n"), std::string::npos) << out;
 }
 
 TEST(Counters, PrometheusWithoutLabels) {
