@@ -53,6 +53,8 @@ class ByLabel {
 
 }  // namespace rampart::metrics
 
+// The list's arguments are names and types: they cannot take parentheses.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define RAMPART_METRICS_MEMBER_COUNT(name, help) uint64_t name = 0;
 #define RAMPART_METRICS_MEMBER_BY(name, help, Enum, key) ::rampart::metrics::ByLabel<Enum> name{};
 #define RAMPART_METRICS_MEMBER_PART(name, help, Type) Type name{};
@@ -78,3 +80,4 @@ class ByLabel {
   friend void visitCounters(const Self& s, V& v) {                                           \
     LIST(RAMPART_METRICS_VISIT_COUNT, RAMPART_METRICS_VISIT_BY, RAMPART_METRICS_VISIT_PART)  \
   }
+// NOLINTEND(bugprone-macro-parentheses)

@@ -35,7 +35,7 @@ class AfPacketSource final : public PacketSource {
   // Fails with "<interface>: <what failed>: <strerror>".
   static core::Result<AfPacketSource, std::string> open(const AfPacketConfig& config);
 
-  ~AfPacketSource();
+  ~AfPacketSource() override;
   AfPacketSource(AfPacketSource&& other) noexcept;
   AfPacketSource& operator=(AfPacketSource&& other) noexcept;
   AfPacketSource(const AfPacketSource&) = delete;

@@ -26,7 +26,7 @@ class PcapFileSource final : public PacketSource {
   // the source. Messages name the source "<memory>".
   static core::Result<PcapFileSource, std::string> openMemory(std::span<const uint8_t> bytes);
 
-  ~PcapFileSource();
+  ~PcapFileSource() override;
   PcapFileSource(PcapFileSource&& other) noexcept;
   PcapFileSource& operator=(PcapFileSource&& other) noexcept;
   PcapFileSource(const PcapFileSource&) = delete;

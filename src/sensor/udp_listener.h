@@ -26,7 +26,7 @@ class UdpListener final : public FlowSource {
   // "<listen>: <what failed>: <strerror>".
   static core::Result<UdpListener, std::string> open(const std::string& listen, int receive_buffer = 8 << 20);
 
-  ~UdpListener();
+  ~UdpListener() override;
   UdpListener(UdpListener&& other) noexcept;
   UdpListener& operator=(UdpListener&& other) noexcept;
   UdpListener(const UdpListener&) = delete;
